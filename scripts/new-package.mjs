@@ -45,7 +45,10 @@ write(
   'tsconfig.json',
   `${JSON.stringify({ extends: '../../tsconfig.base.json', include: ['src', 'test', 'bench', '*.ts'] }, null, 2)}\n`,
 );
-write('tsup.config.ts', `import { packageBuild } from '../../tsup.shared';\n\nexport default packageBuild();\n`);
+write(
+  'tsup.config.ts',
+  `import { packageBuild } from '../../tsup.shared';\n\nexport default packageBuild();\n`,
+);
 write(
   'vitest.config.ts',
   `import { sharedTestConfig } from '../../vitest.shared';\n\nexport default sharedTestConfig;\n`,

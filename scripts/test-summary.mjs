@@ -30,6 +30,12 @@ for (const root of roots) {
 // A package whose tests never ran (crash, missing report) counts as one failure.
 for (const name of missing) console.log(`${name}: no test report (counted as 1 failed)`);
 failed += missing.length;
+// turbo failed but every report is green: a runner crashed after writing its report (e.g. an unhandled error).
+const turboExit = Number(process.argv.find((a) => a.startsWith('--turbo-exit='))?.split('=')[1] ?? 0);
+if (turboExit !== 0 && failed === 0) {
+  console.log('turbo reported a failing task with no failing test counted (counted as 1 failed)');
+  failed = 1;
+}
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 ? 1 : 0);
 

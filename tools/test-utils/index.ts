@@ -23,5 +23,7 @@ export function sharedPath(...parts: string[]): string {
 
 /** Loads a librosa golden fixture from shared/fixtures/librosa. */
 export function librosaFixture(name: string): Tensor {
-  return readNpy(readFileSync(sharedPath('fixtures', 'librosa', name.endsWith('.npy') ? name : `${name}.npy`)));
+  return readNpy(
+    readFileSync(sharedPath('fixtures', 'librosa', name.endsWith('.npy') ? name : `${name}.npy`)),
+  );
 }

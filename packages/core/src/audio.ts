@@ -49,16 +49,27 @@ export function assertAudio(audio: Audio, options: AudioCheckOptions = {}): void
   if (!Number.isFinite(sampleRate) || sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) {
     throw new InvalidAudioError(
       `Sample rate ${sampleRate} Hz${where} is outside ${MIN_SAMPLE_RATE}–${MAX_SAMPLE_RATE} Hz.`,
-      { details: { ...details, key: 'sampleRate', expected: [MIN_SAMPLE_RATE, MAX_SAMPLE_RATE], actual: sampleRate } },
+      {
+        details: {
+          ...details,
+          key: 'sampleRate',
+          expected: [MIN_SAMPLE_RATE, MAX_SAMPLE_RATE],
+          actual: sampleRate,
+        },
+      },
     );
   }
   if (!Array.isArray(channels) || channels.length === 0) {
-    throw new InvalidAudioError(`Audio${where} has no channels.`, { details: { ...details, key: 'channels' } });
+    throw new InvalidAudioError(`Audio${where} has no channels.`, {
+      details: { ...details, key: 'channels' },
+    });
   }
   const length = channels[0]!.length;
   channels.forEach((ch, i) => {
     if (!(ch instanceof Float32Array)) {
-      throw new InvalidAudioError(`Channel ${i}${where} is not a Float32Array.`, { details: { ...details, key: 'channels' } });
+      throw new InvalidAudioError(`Channel ${i}${where} is not a Float32Array.`, {
+        details: { ...details, key: 'channels' },
+      });
     }
     if (ch.length !== length) {
       throw new InvalidAudioError(`Channel ${i}${where} has ${ch.length} samples; channel 0 has ${length}.`, {
@@ -73,9 +84,12 @@ export function assertAudio(audio: Audio, options: AudioCheckOptions = {}): void
     channels.forEach((ch, c) => {
       const index = firstNonFinite(ch);
       if (index >= 0) {
-        throw new NonFiniteError(`Audio${where} has a non-finite sample (${ch[index]}) at channel ${c}, index ${index}.`, {
-          details: { ...details, channel: c, index, actual: ch[index] },
-        });
+        throw new NonFiniteError(
+          `Audio${where} has a non-finite sample (${ch[index]}) at channel ${c}, index ${index}.`,
+          {
+            details: { ...details, channel: c, index, actual: ch[index] },
+          },
+        );
       }
     });
   }

@@ -27,16 +27,22 @@ export class InstrumentSet {
   private readonly index: ReadonlyMap<string, number>;
 
   private constructor(instruments: readonly Instrument[]) {
-    if (instruments.length === 0) throw new InvalidArgumentError('An InstrumentSet needs at least one instrument.');
+    if (instruments.length === 0)
+      throw new InvalidArgumentError('An InstrumentSet needs at least one instrument.');
     const index = new Map<string, number>();
     instruments.forEach((inst, i) => {
       if (typeof inst.code !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(inst.code)) {
-        throw new InvalidArgumentError(`Instrument code "${inst.code}" must be letters, digits, "_", "." or "-".`, {
-          details: { key: 'code', actual: inst.code },
-        });
+        throw new InvalidArgumentError(
+          `Instrument code "${inst.code}" must be letters, digits, "_", "." or "-".`,
+          {
+            details: { key: 'code', actual: inst.code },
+          },
+        );
       }
       if (index.has(inst.code)) {
-        throw new InvalidArgumentError(`Instrument code "${inst.code}" appears twice.`, { details: { key: 'code', actual: inst.code } });
+        throw new InvalidArgumentError(`Instrument code "${inst.code}" appears twice.`, {
+          details: { key: 'code', actual: inst.code },
+        });
       }
       index.set(inst.code, i);
     });
@@ -51,12 +57,15 @@ export class InstrumentSet {
 
   /** A set of the user's own classes, in the given order. Families default to the code. */
   static custom(instruments: ReadonlyArray<Partial<Instrument> & { code: string }>): InstrumentSet {
-    return new InstrumentSet(instruments.map((i) => ({ code: i.code, name: i.name ?? i.code, family: i.family ?? i.code })));
+    return new InstrumentSet(
+      instruments.map((i) => ({ code: i.code, name: i.name ?? i.code, family: i.family ?? i.code })),
+    );
   }
 
   /** Rebuilds a set from {@link InstrumentSet.toJSON} output (e.g. model metadata). */
   static fromJSON(json: unknown): InstrumentSet {
-    if (!Array.isArray(json)) throw new InvalidArgumentError('InstrumentSet JSON must be an array of instruments.');
+    if (!Array.isArray(json))
+      throw new InvalidArgumentError('InstrumentSet JSON must be an array of instruments.');
     return InstrumentSet.custom(json as Instrument[]);
   }
 
@@ -84,9 +93,12 @@ export class InstrumentSet {
   indexOf(code: string): number {
     const i = this.index.get(code);
     if (i === undefined) {
-      throw new UnknownInstrumentError(`Unknown instrument "${code}"; known codes: ${this.codes.join(' ')}.`, {
-        details: { expected: this.codes, actual: code },
-      });
+      throw new UnknownInstrumentError(
+        `Unknown instrument "${code}"; known codes: ${this.codes.join(' ')}.`,
+        {
+          details: { expected: this.codes, actual: code },
+        },
+      );
     }
     return i;
   }
@@ -106,9 +118,12 @@ export class InstrumentSet {
   /** Codes whose value is ≥ `threshold` (0.5 by default; a per-class array is allowed). */
   decode(vector: ArrayLike<number>, threshold: number | ArrayLike<number> = 0.5): string[] {
     if (vector.length !== this.size) {
-      throw new ShapeError(`Label vector has length ${vector.length}; this set has ${this.size} instruments.`, {
-        details: { expected: this.size, actual: vector.length },
-      });
+      throw new ShapeError(
+        `Label vector has length ${vector.length}; this set has ${this.size} instruments.`,
+        {
+          details: { expected: this.size, actual: vector.length },
+        },
+      );
     }
     const t = (i: number) => (typeof threshold === 'number' ? threshold : threshold[i]!);
     return this.codes.filter((_, i) => vector[i]! >= t(i));

@@ -26,7 +26,8 @@ export function readNpy(bytes: Uint8Array): Tensor {
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1] === 'True';
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || shapeText === undefined) throw new UnsupportedFormatError(`Malformed .npy header: ${header}`);
-  if (fortran) throw new UnsupportedFormatError('Fortran-ordered .npy arrays are not supported; save with C order.');
+  if (fortran)
+    throw new UnsupportedFormatError('Fortran-ordered .npy arrays are not supported; save with C order.');
   const dims = shapeText
     .split(',')
     .map((s) => s.trim())
@@ -42,7 +43,8 @@ export function readNpy(bytes: Uint8Array): Tensor {
     '<c8': ['float32', 2],
   };
   const entry = table[descr];
-  if (!entry) throw new UnsupportedFormatError(`Unsupported .npy dtype "${descr}".`, { details: { actual: descr } });
+  if (!entry)
+    throw new UnsupportedFormatError(`Unsupported .npy dtype "${descr}".`, { details: { actual: descr } });
   const [dtype, lanes] = entry;
   const count = dims.reduce((a, b) => a * b, 1) * lanes;
   const start = headerStart + headerLen;

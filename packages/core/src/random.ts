@@ -31,10 +31,12 @@ export class Rng {
 
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed)) {
-      throw new InvalidArgumentError(`Seed must be a safe integer, got ${seed}.`, { details: { key: 'seed', actual: seed } });
+      throw new InvalidArgumentError(`Seed must be a safe integer, got ${seed}.`, {
+        details: { key: 'seed', actual: seed },
+      });
     }
     this.seed = seed;
-    this.gen = xoroshiro128plus(seed | 0 ^ Math.floor(seed / 2 ** 32));
+    this.gen = xoroshiro128plus(seed | (0 ^ Math.floor(seed / 2 ** 32)));
   }
 
   /** `seed` as an Rng: numbers create one, an Rng is returned unchanged. */
@@ -149,7 +151,8 @@ export class Rng {
       } while (v <= 0);
       v = v * v * v;
       const u = this.uniform();
-      if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v * scale;
+      if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v)))
+        return d * v * scale;
     }
   }
 
@@ -200,15 +203,18 @@ export class Rng {
       }
       return pool.slice(0, k);
     }
-    if (weights.length !== n) throw new InvalidArgumentError(`choice: ${weights.length} weights for ${n} items.`);
+    if (weights.length !== n)
+      throw new InvalidArgumentError(`choice: ${weights.length} weights for ${n} items.`);
     const w = Array.from(weights, (x) => {
-      if (!(x >= 0) || !Number.isFinite(x)) throw new InvalidArgumentError(`choice: weights must be finite and ≥ 0, got ${x}.`);
+      if (!(x >= 0) || !Number.isFinite(x))
+        throw new InvalidArgumentError(`choice: weights must be finite and ≥ 0, got ${x}.`);
       return x;
     });
     const out: number[] = [];
     for (let draw = 0; draw < k; draw++) {
       const total = w.reduce((a, b) => a + b, 0);
-      if (total <= 0) throw new InvalidArgumentError('choice: fewer items with positive weight than requested.');
+      if (total <= 0)
+        throw new InvalidArgumentError('choice: fewer items with positive weight than requested.');
       let r = this.uniform() * total;
       let idx = 0;
       while (idx < n - 1 && (r >= w[idx]! || w[idx] === 0)) {

@@ -1,6 +1,14 @@
 import ndarray, { type NdArray } from 'ndarray';
 import { Tensor as OrtTensor } from 'onnxruntime-common';
-import { type DataType, type ElementFor, type TypedArrayFor, allocate, DATA_TYPES, matchesDataType, TYPED_ARRAY } from './dtype.js';
+import {
+  type DataType,
+  type ElementFor,
+  type TypedArrayFor,
+  allocate,
+  DATA_TYPES,
+  matchesDataType,
+  TYPED_ARRAY,
+} from './dtype.js';
 import { DTypeError, InvalidArgumentError, ShapeError } from './errors.js';
 
 /** Shape of a tensor: one non-negative integer per axis, outermost first. */
@@ -69,7 +77,11 @@ export class Tensor<D extends DataType = DataType> {
    * Copies `values` into a new tensor. `dims` defaults to `[values.length]`.
    * For int64, numbers are converted to bigint.
    */
-  static from<D extends DataType>(dtype: D, values: ArrayLike<number | bigint>, dims: Dims = [values.length]): Tensor<D> {
+  static from<D extends DataType>(
+    dtype: D,
+    values: ArrayLike<number | bigint>,
+    dims: Dims = [values.length],
+  ): Tensor<D> {
     const data = allocate(dtype, values.length);
     if (dtype === 'int64') {
       const out = data as BigInt64Array;
@@ -107,7 +119,8 @@ export class Tensor<D extends DataType = DataType> {
    */
   reshape(dims: Dims): Tensor<D> {
     const inferred = dims.filter((d) => d === -1).length;
-    if (inferred > 1) throw new ShapeError('reshape: at most one dimension may be -1.', { details: { actual: dims } });
+    if (inferred > 1)
+      throw new ShapeError('reshape: at most one dimension may be -1.', { details: { actual: dims } });
     let resolved = [...dims];
     if (inferred === 1) {
       const known = dims.reduce((p, d) => (d === -1 ? p : p * d), 1);
@@ -159,9 +172,12 @@ export class Tensor<D extends DataType = DataType> {
   transpose(perm: readonly number[] = [...this.dims.keys()].reverse()): Tensor<D> {
     const rank = this.rank;
     if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) {
-      throw new InvalidArgumentError(`transpose: [${perm.join(', ')}] is not a permutation of ${rank} axes.`, {
-        details: { actual: perm },
-      });
+      throw new InvalidArgumentError(
+        `transpose: [${perm.join(', ')}] is not a permutation of ${rank} axes.`,
+        {
+          details: { actual: perm },
+        },
+      );
     }
     const outDims = perm.map((p) => this.dims[p]!);
     const out = Tensor.zeros(this.dtype, outDims);
@@ -253,7 +269,11 @@ export class Tensor<D extends DataType = DataType> {
     const contiguous = stridesOf(dims).every((s, i) => dims[i] === 1 || s === array.stride[i]);
     const typed = storage as TypedArrayFor<D>;
     if (contiguous) {
-      return new Tensor(inferred, typed.subarray(array.offset, array.offset + size) as TypedArrayFor<D>, dims);
+      return new Tensor(
+        inferred,
+        typed.subarray(array.offset, array.offset + size) as TypedArrayFor<D>,
+        dims,
+      );
     }
     const out = Tensor.zeros(inferred, dims);
     const dst = out.data as unknown as Record<number, number | bigint>;

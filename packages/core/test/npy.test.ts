@@ -1,0 +1,35 @@
+import { readNpy, Tensor, UnsupportedFormatError, writeNpy } from '@instr/core';
+import { librosaFixture, sharedDir } from '@instr/test-utils';
+import { describe, expect, it } from 'vitest';
+
+describe('npy', () => {
+  it('round-trips every dtype', () => {
+    for (const dtype of ['float32', 'float64', 'int32', 'int64', 'uint8', 'bool'] as const) {
+      const t = Tensor.from(dtype, [1, 0, 1, 1, 0, 1], [2, 3]);
+      const back = readNpy(writeNpy(t));
+      expect(back.dtype).toBe(dtype);
+      expect(back.dims).toEqual([2, 3]);
+      expect(back.data).toEqual(t.data);
+    }
+    expect(readNpy(writeNpy(Tensor.from('float32', [3], []))).dims).toEqual([]);
+  });
+
+  it('rejects non-npy and truncated input', () => {
+    expect(() => readNpy(new Uint8Array([1, 2, 3]))).toThrow(UnsupportedFormatError);
+    const bytes = writeNpy(Tensor.zeros('float64', [100]));
+    expect(() => readNpy(bytes.subarray(0, bytes.length - 8))).toThrow(UnsupportedFormatError);
+  });
+
+  it.skipIf(!sharedDir)(
+    'reads librosa fixtures, including complex64 and 0-d arrays (needs ../shared)',
+    () => {
+      const stft = librosaFixture('sig_a__stft__nfft400_hop160_hann_center_constant');
+      expect(stft.dims).toEqual([201, 552, 2]);
+      const tuning = librosaFixture('sig_a__estimate_tuning__powerstft-nfft2048-hop512-constant_bpo12');
+      expect(tuning.dims).toEqual([]);
+      expect(tuning.dtype).toBe('float64');
+      const onsets = librosaFixture('sig_b__onset_detect__default');
+      expect(onsets.dtype).toBe('int64');
+    },
+  );
+});
