@@ -9,3 +9,4 @@ export * from './instruments.js';
 export * from './random.js';
 export * from './tensor.js';
 export * from './npy.js';
+export * from './metadata.js';
