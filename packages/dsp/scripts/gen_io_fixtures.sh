@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Regenerates the compressed-audio fixtures of the audio I/O tests (packages/dsp/test/fixtures/io/)
+# from synthetic signals with Debian's ffmpeg. Never uses shared/data. Run from anywhere:
+#   bash packages/dsp/scripts/gen_io_fixtures.sh
+# Expected properties (duration, rate, channels, peak frequency) live in the tests, not here,
+# so a different encoder version must still pass them.
+set -euo pipefail
+out="$(cd "$(dirname "$0")/.." && pwd)/test/fixtures/io"
+mkdir -p "$out"
+ff=(ffmpeg -hide_banner -loglevel error -y -bitexact)
+# 1 s, 440 Hz sine, mono, 22050 Hz -> MP3 (LAME, 48 kb/s CBR, Xing/LAME header for gapless trimming)
+"${ff[@]}" -f lavfi -i "sine=frequency=440:sample_rate=22050:duration=1" -af volume=0.5 \
+  -c:a libmp3lame -b:a 48k -map_metadata -1 "$out/sine440_mono_22050.mp3"
+# 1 s, 1000 Hz left / 1500 Hz right, 44100 Hz -> Ogg Vorbis (quality 0)
+"${ff[@]}" -f lavfi -i "sine=frequency=1000:sample_rate=44100:duration=1" \
+  -f lavfi -i "sine=frequency=1500:sample_rate=44100:duration=1" \
+  -filter_complex "[0][1]amerge=inputs=2,volume=0.5" -c:a libvorbis -q:a 0 -map_metadata -1 \
+  "$out/sine1000_1500_stereo_44100.ogg"
+# 1 s, 660 Hz sine, mono, 48000 Hz -> Ogg Opus (32 kb/s)
+"${ff[@]}" -f lavfi -i "sine=frequency=660:sample_rate=48000:duration=1" -af volume=0.5 \
+  -c:a libopus -b:a 32k -map_metadata -1 "$out/sine660_mono_48000.opus"
+# 0.5 s, 880 Hz left / 220 Hz right, 16-bit stereo 44100 Hz -> FLAC (lossless: compared sample-exactly)
+"${ff[@]}" -f lavfi -i "sine=frequency=880:sample_rate=44100:duration=0.5" \
+  -f lavfi -i "sine=frequency=220:sample_rate=44100:duration=0.5" \
+  -filter_complex "[0][1]amerge=inputs=2,volume=0.5" -c:a flac -sample_fmt s16 -map_metadata -1 \
+  "$out/sine880_220_stereo_44100_s16.flac"
+# 0.25 s, 440 Hz sine, 24-bit mono 48000 Hz -> FLAC
+"${ff[@]}" -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=0.25" -af volume=0.5 \
+  -c:a flac -sample_fmt s32 -bits_per_raw_sample 24 -map_metadata -1 "$out/sine440_mono_48000_s24.flac"
+# Raw references of the FLAC fixtures (what ffmpeg decodes them to), as little-endian float32, interleaved.
+for f in sine880_220_stereo_44100_s16 sine440_mono_48000_s24; do
+  "${ff[@]}" -i "$out/$f.flac" -f f32le -c:a pcm_f32le "$out/$f.f32le"
+done
+ls -l "$out"

@@ -1,0 +1,421 @@
+import {
+  AudioDecodeError,
+  type Audio,
+  firstNonFinite,
+  InvalidArgumentError,
+  InvalidAudioError,
+  NonFiniteError,
+  toMono,
+  UnsupportedFormatError,
+} from '@instr/core';
+import { type AudioBytes, asUint8Array, concatFloat32, fileDetail, hexPreview, inSource } from './bytes.js';
+import { createStreamDecoder, flacStreamInfo, formatName, mpegChannels, oggEnding } from './codecs.js';
+import { type AudioFormat, sniff } from './sniff.js';
+import { type ByteSource, type ByteStream, bufferSource, readSequential, streamSource } from './source.js';
+import { decodeWavFrames, readWavHeader } from './wav.js';
+
+/** Options of {@link decodeAudio}. */
+export interface DecodeAudioOptions {
+  /**
+   * Average the channels into one (librosa's `to_mono`). Default `false`: keep every channel, as
+   * `torchaudio.load` and `soundfile.read` do (librosa.load's `mono=True` default comes with resampling,
+   * which decoding does not do).
+   */
+  mono?: boolean;
+  /** Name of the input (a file path or URL) used in error messages and `error.details.file`. Default none. */
+  source?: string;
+  /** Start reading this many seconds in (librosa.load's `offset`: first frame `⌊offset · rate⌋`). Default 0. */
+  offset?: number;
+  /**
+   * Read at most this many seconds (librosa.load's `duration`: `⌊duration · rate⌋` frames). Decoding stops
+   * there, so this also bounds the work spent on a huge upload. Default: to the end.
+   */
+  duration?: number;
+  /**
+   * Decode what is there in a truncated file (a WAV whose data is shorter than its header says, a FLAC
+   * with fewer samples than its STREAMINFO, an Ogg stream without its last page) instead of throwing.
+   * Default `false`.
+   */
+  allowTruncated?: boolean;
+}
+
+/** Options of {@link decodeAudioStream}. */
+export interface DecodeAudioStreamOptions extends DecodeAudioOptions {
+  /** Length of each yielded piece in seconds (the last may be shorter). Default 10. */
+  chunkSeconds?: number;
+}
+
+interface Resolved {
+  mono: boolean;
+  source: string | undefined;
+  offset: number;
+  duration: number | undefined;
+  allowTruncated: boolean;
+}
+
+/** A decoded piece and the absolute frame index of its first sample. */
+interface Piece {
+  sampleRate: number;
+  channels: Float32Array[];
+  start: number;
+}
+
+/** The format found by sniffing, reported before the first piece. @internal */
+export interface DecodeHooks {
+  onFormat?(format: AudioFormat): void;
+}
+
+const SNIFF_BYTES = 64 * 1024;
+const MAX_SNIFF_BYTES = 64 * 1024 * 1024;
+const COMPRESSED_READ_BYTES = 64 * 1024;
+const SUPPORTED = 'WAV, FLAC, MP3, Ogg Vorbis and Ogg Opus';
+
+/** Validates and fills defaults. @internal */
+export function resolveOptions(options: DecodeAudioOptions | undefined): Resolved {
+  const o = options ?? {};
+  if (typeof o !== 'object') {
+    throw new InvalidArgumentError(`decodeAudio options must be an object, got ${typeof o}.`, {
+      details: { key: 'options' },
+    });
+  }
+  const source = o.source === undefined ? undefined : String(o.source);
+  const offset = o.offset ?? 0;
+  if (typeof offset !== 'number' || !Number.isFinite(offset) || offset < 0) {
+    throw new InvalidArgumentError(`offset must be a finite number of seconds ≥ 0, got ${String(offset)}.`, {
+      details: { key: 'offset', actual: offset, ...fileDetail(source) },
+    });
+  }
+  const duration = o.duration;
+  if (
+    duration !== undefined &&
+    (typeof duration !== 'number' || !(duration > 0) || !Number.isFinite(duration))
+  ) {
+    throw new InvalidArgumentError(
+      `duration must be a finite number of seconds > 0, got ${String(duration)}.`,
+      {
+        details: { key: 'duration', actual: duration, ...fileDetail(source) },
+      },
+    );
+  }
+  return { mono: o.mono ?? false, source, offset, duration, allowTruncated: o.allowTruncated ?? false };
+}
+
+const frameRange = (o: Resolved, sampleRate: number) => {
+  const start = Math.floor(o.offset * sampleRate);
+  const end =
+    o.duration === undefined ? Number.POSITIVE_INFINITY : start + Math.floor(o.duration * sampleRate);
+  return { start, end };
+};
+
+/** Sniffs the format from the first bytes of `src`. @internal */
+export async function detectFormat(
+  src: ByteSource,
+  source: string | undefined,
+): Promise<{ format: AudioFormat; prefix: Uint8Array; start: number }> {
+  let want = SNIFF_BYTES;
+  for (;;) {
+    const prefix = await src.read(0, want);
+    if (prefix.length === 0) {
+      throw new AudioDecodeError(`Audio input${inSource(source)} is empty (0 bytes).`, {
+        details: { ...fileDetail(source), actual: 0 },
+      });
+    }
+    const r = sniff(prefix);
+    if (r.kind === 'format') return { format: r.format, prefix, start: r.start };
+    if (r.kind === 'need' && prefix.length >= want && r.bytes > want && r.bytes <= MAX_SNIFF_BYTES) {
+      want = r.bytes;
+      continue;
+    }
+    if (r.kind === 'unsupported') {
+      throw new UnsupportedFormatError(
+        `Audio${inSource(source)} is ${r.name}, which instr cannot decode (it reads ${SUPPORTED}); ` +
+          'convert it, e.g. `ffmpeg -i in -c:a flac out.flac`.',
+        { details: { ...fileDetail(source), actual: r.name } },
+      );
+    }
+    const truncated = r.kind === 'need' ? ' (too short to identify)' : '';
+    throw new UnsupportedFormatError(
+      `Audio${inSource(source)} is not a recognised audio format${truncated}: it starts with ${hexPreview(prefix)}. ` +
+        `instr reads ${SUPPORTED}, identified by their content, not by file name.`,
+      { details: { ...fileDetail(source), actual: hexPreview(prefix) } },
+    );
+  }
+}
+
+/** Decodes `src` into pieces, in order. @internal */
+export async function* decodePieces(
+  src: ByteSource,
+  o: Resolved,
+  wavReadBytes: number,
+  hooks: DecodeHooks = {},
+): AsyncGenerator<Piece> {
+  const { format, prefix, start } = await detectFormat(src, o.source);
+  hooks.onFormat?.(format);
+  if (format === 'wav') {
+    yield* wavPieces(src, o, wavReadBytes);
+    return;
+  }
+  const source = o.source;
+  const name = formatName(format);
+  const streamInfo = format === 'flac' ? flacStreamInfo(prefix, start) : undefined;
+  const dec = await createStreamDecoder(format, source, format === 'mp3' ? mpegChannels(prefix, start) : 2);
+  const isOgg = format.startsWith('ogg');
+  let tail: Uint8Array = new Uint8Array(0);
+  let frames = 0;
+  let rate = 0;
+  let nch = 0;
+  const check = (p: { sampleRate: number; channels: Float32Array[] }): Piece => {
+    if (rate === 0) {
+      rate = p.sampleRate;
+      nch = p.channels.length;
+    } else if (p.sampleRate !== rate || p.channels.length !== nch) {
+      throw new AudioDecodeError(
+        `${name} stream${inSource(source)} changes from ${nch} channel(s) at ${rate} Hz to ` +
+          `${p.channels.length} at ${p.sampleRate} Hz (a chained stream); split it first.`,
+        {
+          details: {
+            ...fileDetail(source),
+            format,
+            expected: [nch, rate],
+            actual: [p.channels.length, p.sampleRate],
+          },
+        },
+      );
+    }
+    p.channels.forEach((ch, c) => {
+      const i = firstNonFinite(ch);
+      if (i >= 0) {
+        throw new NonFiniteError(
+          `${name} decoder produced a non-finite sample${inSource(source)} at channel ${c}.`,
+          {
+            details: { ...fileDetail(source), format, channel: c, index: frames + i },
+          },
+        );
+      }
+    });
+    const piece = { sampleRate: p.sampleRate, channels: p.channels, start: frames };
+    frames += p.channels[0]!.length;
+    return piece;
+  };
+  try {
+    for await (const bytes of readSequential(src, 0, COMPRESSED_READ_BYTES)) {
+      if (isOgg) tail = keepTail(tail, bytes, 65_536 + 282);
+      const p = await dec.decode(bytes);
+      if (p) yield check(p);
+    }
+    const last = await dec.flush();
+    if (last) yield check(last);
+  } finally {
+    dec.free();
+  }
+  if (o.allowTruncated) return;
+  if (streamInfo?.totalSamples !== undefined && frames < streamInfo.totalSamples) {
+    throw new AudioDecodeError(
+      `FLAC file${inSource(source)} is truncated or corrupt: decoded ${frames} of the ${streamInfo.totalSamples} samples ` +
+        'its header declares (pass allowTruncated: true to keep what was decoded).',
+      { details: { ...fileDetail(source), format, expected: streamInfo.totalSamples, actual: frames } },
+    );
+  }
+  if (isOgg && frames > 0) {
+    const ending = oggEnding(tail);
+    if (ending !== 'eos') {
+      throw new AudioDecodeError(
+        `${name} stream${inSource(source)} ${ending === 'incomplete' ? 'ends inside a page' : 'has no end-of-stream page'}: ` +
+          'the file is truncated (pass allowTruncated: true to keep what was decoded).',
+        { details: { ...fileDetail(source), format, key: 'eos' } },
+      );
+    }
+  }
+}
+
+function keepTail(tail: Uint8Array, bytes: Uint8Array, max: number): Uint8Array {
+  if (bytes.length >= max) return bytes.slice(bytes.length - max);
+  const keep = Math.min(tail.length, max - bytes.length);
+  const out = new Uint8Array(keep + bytes.length);
+  out.set(tail.subarray(tail.length - keep));
+  out.set(bytes, keep);
+  return out;
+}
+
+async function* wavPieces(src: ByteSource, o: Resolved, readBytes: number): AsyncGenerator<Piece> {
+  const source = o.source;
+  const h = await readWavHeader(src, source, o.allowTruncated);
+  const range = frameRange(o, h.sampleRate);
+  const end = Math.min(h.frames, range.end);
+  const framesPerRead = Math.max(1, Math.floor(readBytes / h.blockAlign));
+  let pos = Math.min(range.start, h.frames);
+  src.release(h.dataOffset + pos * h.blockAlign);
+  let eof = false;
+  while (pos < end) {
+    const want = Math.min(framesPerRead, end - pos);
+    const bytes = await src.read(h.dataOffset + pos * h.blockAlign, want * h.blockAlign);
+    const got = Math.floor(bytes.length / h.blockAlign);
+    if (got > 0) {
+      const channels = Array.from({ length: h.channels }, () => new Float32Array(got));
+      decodeWavFrames(h, bytes, got, channels, 0, pos, source);
+      yield { sampleRate: h.sampleRate, channels, start: pos };
+      pos += got;
+      src.release(h.dataOffset + pos * h.blockAlign);
+    }
+    if (got < want) {
+      eof = true;
+      break;
+    }
+  }
+  if (eof && Number.isFinite(h.frames) && pos < end && !o.allowTruncated) {
+    throw new AudioDecodeError(
+      `WAV file${inSource(source)} is truncated: its header declares ${h.frames} frames but the data ends after ${pos}` +
+        ' (pass allowTruncated: true to decode what is there).',
+      { details: { ...fileDetail(source), format: 'wav', key: 'data', expected: h.frames, actual: pos } },
+    );
+  }
+}
+
+/**
+ * Cuts pieces to `[offset, offset + duration)` and regroups them into pieces of `chunkFrames(rate)` frames
+ * (Infinity: one piece), downmixing when asked. Throws for empty results. @internal
+ */
+export async function* framePieces(
+  pieces: AsyncGenerator<Piece>,
+  o: Resolved,
+  chunkFrames: (sampleRate: number) => number,
+): AsyncGenerator<Audio> {
+  let range: { start: number; end: number } | undefined;
+  let size = 0;
+  let rate = 0;
+  let nch = 0;
+  let pending: Float32Array[][] = [];
+  let pendingFrames = 0;
+  let emitted = 0;
+  let lastFrame = 0;
+  const emit = (n: number): Audio => {
+    const channels: Float32Array[] = [];
+    const rest: Float32Array[][] = [];
+    for (let c = 0; c < nch; c++) {
+      const parts = pending.map((p) => p[c]!);
+      const all = concatFloat32(parts, pendingFrames);
+      channels.push(n === pendingFrames ? all : all.slice(0, n));
+      if (n < pendingFrames) rest.push([all.subarray(n)]);
+    }
+    pending = n < pendingFrames ? [rest.map((r) => r[0]!)] : [];
+    pendingFrames -= n;
+    emitted += n;
+    const audio = {
+      sampleRate: rate,
+      channels: o.mono ? [toMono({ sampleRate: rate, channels })] : channels,
+    };
+    return audio;
+  };
+  try {
+    for await (const p of pieces) {
+      if (!range) {
+        range = frameRange(o, p.sampleRate);
+        rate = p.sampleRate;
+        nch = p.channels.length;
+        size = chunkFrames(rate);
+      }
+      const n = p.channels[0]!.length;
+      lastFrame = p.start + n;
+      const from = Math.max(0, range.start - p.start);
+      const to = Math.min(n, range.end - p.start);
+      if (to > from) {
+        pending.push(from === 0 && to === n ? p.channels : p.channels.map((ch) => ch.subarray(from, to)));
+        pendingFrames += to - from;
+        while (pendingFrames >= size) yield emit(size);
+      }
+      if (p.start + n >= range.end) break;
+    }
+  } finally {
+    await pieces.return(undefined);
+  }
+  if (pendingFrames > 0) yield emit(pendingFrames);
+  if (emitted === 0) {
+    const where = inSource(o.source);
+    if (range && range.start > 0 && lastFrame <= range.start) {
+      throw new InvalidArgumentError(
+        `offset ${o.offset} s is at or past the end of the audio${where} (${(lastFrame / rate).toFixed(3)} s).`,
+        { details: { ...fileDetail(o.source), key: 'offset', actual: o.offset, expected: lastFrame / rate } },
+      );
+    }
+    throw new InvalidAudioError(`Audio${where} has no samples.`, {
+      details: { ...fileDetail(o.source), actual: 0 },
+    });
+  }
+}
+
+/**
+ * Decodes a whole audio file held in memory. The format is identified from the bytes themselves
+ * (WAV — PCM 8/16/24/32-bit, float 32/64-bit, A-law, µ-law, WAVE_FORMAT_EXTENSIBLE, RF64 — FLAC, Ogg FLAC,
+ * MP3 and other MPEG layer I/II/III, Ogg Vorbis, Ogg Opus), never from a file name or content type.
+ * Samples are float32; integer PCM is scaled by 1/2^(bits−1) as libsndfile, soundfile and torchaudio do.
+ * Opus always decodes at 48 kHz. MP3 encoder delay and padding are removed when a LAME/Xing header says so.
+ * Works in Node and browsers; the FLAC/MP3/Ogg decoders (WebAssembly) load on first use.
+ *
+ * @param bytes - the file's bytes.
+ * @throws {@link UnsupportedFormatError} for unknown bytes or codecs instr does not read (AAC, ADPCM WAV, …).
+ * @throws {@link AudioDecodeError} for empty, truncated or corrupt input and absurd headers.
+ * @throws {@link NonFiniteError} for NaN/Inf samples in a float WAV.
+ * @throws {@link InvalidAudioError} when the file holds no samples.
+ * @throws {@link InvalidArgumentError} for invalid options or an `offset` past the end.
+ * @example
+ * ```ts
+ * const res = await fetch('/clip.mp3');
+ * const audio = await decodeAudio(new Uint8Array(await res.arrayBuffer()), { mono: true, source: '/clip.mp3' });
+ * audio.sampleRate;          // e.g. 44100
+ * audio.channels[0].length;  // samples
+ * ```
+ */
+export async function decodeAudio(bytes: AudioBytes, options?: DecodeAudioOptions): Promise<Audio> {
+  const o = resolveOptions(options);
+  const data = asUint8Array(bytes, o.source);
+  let result: Audio | undefined;
+  for await (const audio of framePieces(
+    decodePieces(bufferSource(data), o, Number.POSITIVE_INFINITY),
+    o,
+    () => Infinity,
+  )) {
+    result = audio;
+  }
+  return result!;
+}
+
+/**
+ * Decodes an audio byte stream (a `fetch` body, a Node `Readable`, any `AsyncIterable<Uint8Array>`) piece by
+ * piece, holding only about one piece in memory: yields {@link Audio} pieces of `chunkSeconds` (the last may be
+ * shorter) whose concatenation equals {@link decodeAudio} of the whole input. Same formats, options and
+ * errors as {@link decodeAudio}; errors found late (a truncated end) are thrown after the pieces before them.
+ *
+ * @example
+ * ```ts
+ * const res = await fetch('/long-recording.flac');
+ * for await (const piece of decodeAudioStream(res.body!, { chunkSeconds: 30, mono: true })) {
+ *   console.log(piece.sampleRate, piece.channels[0].length);
+ * }
+ * ```
+ */
+export async function* decodeAudioStream(
+  stream: ByteStream,
+  options?: DecodeAudioStreamOptions,
+): AsyncGenerator<Audio, void, undefined> {
+  const o = resolveOptions(options);
+  const chunkSeconds = resolveChunkSeconds(options?.chunkSeconds, o.source);
+  const src = streamSource(stream);
+  try {
+    yield* framePieces(decodePieces(src, o, 1 << 20), o, (rate) =>
+      Math.max(1, Math.round(chunkSeconds * rate)),
+    );
+  } finally {
+    await src.close();
+  }
+}
+
+/** Validates `chunkSeconds` (default 10). @internal */
+export function resolveChunkSeconds(value: number | undefined, source: string | undefined): number {
+  const chunkSeconds = value ?? 10;
+  if (typeof chunkSeconds !== 'number' || !Number.isFinite(chunkSeconds) || chunkSeconds <= 0) {
+    throw new InvalidArgumentError(`chunkSeconds must be a finite number > 0, got ${String(chunkSeconds)}.`, {
+      details: { key: 'chunkSeconds', actual: chunkSeconds, ...fileDetail(source) },
+    });
+  }
+  return chunkSeconds;
+}
