@@ -1,1 +1,3 @@
 export * from './entropy.js';
+export * from './hpss.js';
+export * from './median.js';
