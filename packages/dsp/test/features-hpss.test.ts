@@ -40,7 +40,10 @@ function naiveMedian(S: Tensor<'float64'>, axis: 0 | 1, size: number): Float64Ar
 describe('median filter and HPSS', () => {
   it('median filter equals a brute-force reflect-mode median (odd, even, longer than the axis)', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 10;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return (seed / 2 ** 31) * 10;
+    };
     const S = new Tensor(
       'float64',
       Float64Array.from({ length: 9 * 13 }, () => Math.round(rand())),

@@ -63,7 +63,7 @@ export function softMask<D extends 'float32' | 'float64'>(
   for (let i = 0; i < x.length; i++) {
     const xi = x[i]!;
     const ri = r[i]!;
-    const z = xi > ri ? xi : ri;
+    const z = Math.max(xi, ri);
     if (z < tiny) {
       o[i] = fill;
       continue;
