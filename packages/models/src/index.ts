@@ -1,1 +1,12 @@
-export {};
+/**
+ * @packageDocumentation
+ * Typed ONNX graph builder, reverse-mode autodiff, in-graph optimisers and training artifacts.
+ */
+export * from './graph/builder.js';
+export * from './graph/lower.js';
+export * from './graph/shape.js';
+export * from './onnx/ir.js';
+export * from './onnx/encode.js';
+export * from './graph/losses.js';
+export * from './autodiff/grad.js';
+export { unbroadcast } from './autodiff/rules.js';
