@@ -1,1 +1,56 @@
-export {};
+/**
+ * @packageDocumentation
+ * Multi-label metrics for instrument recognition: scikit-learn-compatible classification and ranking
+ * metrics, lwlrap, calibration, bootstrap intervals, threshold search, streaming accumulators,
+ * an `evaluate()` summary keyed by instrument, Vega-Lite plots and a self-contained HTML report.
+ * Browser-safe; PNG export and file writing live in `@instr/metrics/node`.
+ */
+export * from './bootstrap.js';
+export * from './calibration.js';
+export {
+  type Average,
+  type Averaged,
+  type ConfusionCounts,
+  confusionCounts,
+  f1Score,
+  fbetaScore,
+  hammingLoss,
+  hammingScore,
+  multilabelConfusionMatrix,
+  type PerExampleMetrics,
+  perExampleMetrics,
+  type PrfOptions,
+  type PrfResult,
+  precisionRecallFscoreSupport,
+  precisionScore,
+  predict,
+  recallScore,
+  subsetAccuracy,
+} from './classification.js';
+export * from './evaluate.js';
+export { binarize, Matrix, type MatrixInput, type MatrixKind, toMatrix } from './input.js';
+export * from './pairs.js';
+export {
+  auc,
+  averagePrecisionScore,
+  type BinaryClfCurve,
+  binaryClfCurve,
+  coverageError,
+  labelRankingAveragePrecision,
+  labelRankingLoss,
+  type LwlrapOptions,
+  type LwlrapResult,
+  lwlrap,
+  meanAveragePrecision,
+  type PrecisionRecallCurve,
+  precisionRecallCurve,
+  type RankingAverage,
+  type RankingOptions,
+  type RocCurve,
+  type RocCurveOptions,
+  rocAucScore,
+  rocCurve,
+} from './ranking.js';
+export * from './streaming.js';
+export * from './threshold.js';
+export type { MetricWarning, WarningHandler, ZeroDivision } from './warnings.js';
