@@ -1,3 +1,5 @@
 export * from './entropy.js';
 export * from './hpss.js';
 export * from './median.js';
+export * from './onset.js';
+export * from './rhythm.js';
