@@ -3,3 +3,4 @@ export * from './hpss.js';
 export * from './median.js';
 export * from './onset.js';
 export * from './rhythm.js';
+export * from './wavelet.js';
