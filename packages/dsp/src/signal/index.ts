@@ -1,1 +1,6 @@
-export {};
+/**
+ * Signal utilities: band-limited resampling, loudness (peak, RMS, EBU R128), model windows and
+ * streaming log-mel features.
+ */
+export { MAX_RESAMPLE_RATIO, Resampler, resample, resampleAudio } from './resample.js';
+export type { ResampleOptions, ResampleQuality } from './resample.js';
