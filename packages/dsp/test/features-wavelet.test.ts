@@ -1,6 +1,7 @@
 import { InvalidArgumentError, InvalidAudioError, NonFiniteError, ShapeError } from '@instr/core';
 import { describe, expect, it } from 'vitest';
 import { scalogram, waveletFilters, waveletScales } from '../src/features/index.js';
+import { setForceJsKernel } from '../src/signal/kernel.js';
 import { expectClosePeak, featuresNpy } from './features-helpers.js';
 
 const tone = () => featuresNpy('inputs_tone.npy').data as Float32Array;
@@ -34,6 +35,16 @@ describe('wavelet scalogram (reference WaveletConv, scipy goldens)', () => {
       console.log(`scalogram ${form}: max|diff|/peak ${err.toExponential(2)}`);
     });
   }
+
+  it('the plain-JavaScript path (no WebAssembly SIMD) gives the same scalogram', () => {
+    setForceJsKernel(true);
+    try {
+      const ref = featuresNpy('scalogram_gaussian__tone.npy');
+      expectClosePeak(scalogram(tone()).data, ref.data as Float32Array, 1e-6);
+    } finally {
+      setForceJsKernel(false);
+    }
+  });
 
   it('non-default parameters', () => {
     const ref = featuresNpy('scalogram_gaussian_s16_k512_tr0p064_st128__noise.npy');
