@@ -31,4 +31,16 @@ ff=(ffmpeg -hide_banner -loglevel error -y -bitexact)
 for f in sine880_220_stereo_44100_s16 sine440_mono_48000_s24; do
   "${ff[@]}" -i "$out/$f.flac" -f f32le -c:a pcm_f32le "$out/$f.f32le"
 done
+# WAV written by ffmpeg in every sample format it has, 0.05 s of a 3-tone chirp-free mix at 8 kHz,
+# each with its ffmpeg float32 decode as reference (wav_<fmt>_<ch>ch.f32le).
+src="aevalsrc=0.6*sin(2*PI*440*t)+0.3*sin(2*PI*1230*t+1)|0.5*sin(2*PI*660*t)|0.4*sin(2*PI*250*t)|0.3*sin(2*PI*3000*t)|0.2*sin(2*PI*100*t)|0.7*sin(2*PI*1800*t):s=8000:d=0.05"
+for spec in u8:1 s16le:2 s24le:1 s32le:2 f32le:1 f64le:2 mulaw:1 alaw:2 s16le:3 s24le:6 f32le:4; do
+  fmt="${spec%%:*}"; ch="${spec##*:}"
+  "${ff[@]}" -f lavfi -i "$src" -af "pan=${ch}c|$(for ((i = 0; i < ch; i++)); do printf 'c%d=c%d|' $i $i; done | sed 's/|$//')" \
+    -c:a "pcm_$fmt" -map_metadata -1 "$out/wav_${fmt}_${ch}ch.wav"
+  "${ff[@]}" -i "$out/wav_${fmt}_${ch}ch.wav" -f f32le -c:a pcm_f32le "$out/wav_${fmt}_${ch}ch.f32le"
+done
+# RF64 (64-bit sizes, ds64 chunk) and a WAV with a LIST chunk before the data.
+"${ff[@]}" -f lavfi -i "$src" -af "pan=mono|c0=c0" -c:a pcm_s16le -rf64 always "$out/wav_rf64_s16le_1ch.wav"
+"${ff[@]}" -f lavfi -i "$src" -af "pan=mono|c0=c0" -c:a pcm_s16le -metadata title=instr "$out/wav_list_s16le_1ch.wav"
 ls -l "$out"

@@ -89,12 +89,28 @@ export async function createStreamDecoder(
       );
     }
     if (!r.samplesDecoded) return undefined;
+    if (r.channelData.length === 0 || r.channelData.length > 255 || !(r.sampleRate > 0)) {
+      throw new AudioDecodeError(
+        `${name} data${inSource(source)} is corrupt: the decoder reports ${r.channelData.length} channels at ${r.sampleRate} Hz.`,
+        { details: { ...fileDetail(source), format, actual: r.channelData.length } },
+      );
+    }
     let channels = r.channelData.map((c) =>
       c.length === r.samplesDecoded ? c : c.subarray(0, r.samplesDecoded),
     );
     if (format === 'mp3' && mp3Channels === 1) channels = channels.slice(0, 1);
     // The wasm decoders may reuse their output buffers: copy into memory we own.
-    return { sampleRate: r.sampleRate, channels: channels.map((c) => c.slice()) };
+    const out = channels.map((c) => c.slice());
+    // libFLAC's wasm build scales integers by 1/(2^(b−1) − 1); libsndfile, soundfile, torchaudio and ffmpeg
+    // (and our WAV reader) use 1/2^(b−1). Recover the integers and rescale (exact for b ≤ 24).
+    const bits = (r as { bitDepth?: number }).bitDepth;
+    if ((format === 'flac' || format === 'ogg-flac') && bits !== undefined && bits >= 4 && bits <= 24) {
+      const full = 2 ** (bits - 1);
+      const up = full - 1;
+      const down = 1 / full;
+      for (const c of out) for (let i = 0; i < c.length; i++) c[i] = Math.round(c[i]! * up) * down;
+    }
+    return { sampleRate: r.sampleRate, channels: out };
   };
   const guard = async (what: () => WasmResult | Promise<WasmResult>): Promise<PcmPiece | undefined> => {
     let r: WasmResult;
@@ -111,8 +127,13 @@ export async function createStreamDecoder(
     }
     return convert(r);
   };
+  // Ogg decoders given a partial last page (a truncated file) emit garbage at flush: feed whole pages only.
+  const pager = format.startsWith('ogg') ? new OggPager() : undefined;
   return {
-    decode: (bytes) => guard(() => inner.decode(bytes)),
+    decode: async (bytes) => {
+      const input = pager ? pager.push(bytes) : bytes;
+      return input.length > 0 ? guard(() => inner.decode(input)) : undefined;
+    },
     flush: async () => (inner.flush ? guard(() => inner.flush!()) : undefined),
     free: () => {
       if (freed) return;
@@ -124,6 +145,54 @@ export async function createStreamDecoder(
       }
     },
   };
+}
+
+/**
+ * Splits an Ogg byte stream at page boundaries: `push` returns the bytes up to the end of the last
+ * complete page (bytes that are not a page header are passed on for the decoder to resync); an
+ * incomplete page is held back until its end arrives, and dropped if it never does. @internal
+ */
+export class OggPager {
+  private held: Uint8Array = new Uint8Array(0);
+
+  push(bytes: Uint8Array): Uint8Array {
+    let b = bytes;
+    if (this.held.length > 0) {
+      b = new Uint8Array(this.held.length + bytes.length);
+      b.set(this.held);
+      b.set(bytes, this.held.length);
+    }
+    let i = 0;
+    let complete = 0;
+    while (i < b.length) {
+      if (b.length - i < 4) break;
+      if (!(b[i] === 0x4f && b[i + 1] === 0x67 && b[i + 2] === 0x67 && b[i + 3] === 0x53)) {
+        // Not at a page: pass bytes on up to the next capture pattern (or keep the last 3, which may start one).
+        let j = i + 1;
+        while (
+          j + 4 <= b.length &&
+          !(b[j] === 0x4f && b[j + 1] === 0x67 && b[j + 2] === 0x67 && b[j + 3] === 0x53)
+        )
+          j++;
+        if (j + 4 > b.length) {
+          complete = b.length - 3;
+          break;
+        }
+        i = complete = j;
+        continue;
+      }
+      if (b.length - i < 27) break;
+      const segments = b[i + 26]!;
+      if (b.length - i < 27 + segments) break;
+      let body = 0;
+      for (let k = 0; k < segments; k++) body += b[i + 27 + k]!;
+      const end = i + 27 + segments + body;
+      if (end > b.length) break;
+      i = complete = end;
+    }
+    this.held = b.slice(complete);
+    return b.subarray(0, complete);
+  }
 }
 
 function messageOf(e: unknown): string {

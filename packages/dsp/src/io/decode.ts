@@ -216,7 +216,7 @@ export async function* decodePieces(
       { details: { ...fileDetail(source), format, expected: streamInfo.totalSamples, actual: frames } },
     );
   }
-  if (isOgg && frames > 0) {
+  if (isOgg) {
     const ending = oggEnding(tail);
     if (ending !== 'eos') {
       throw new AudioDecodeError(
@@ -246,6 +246,14 @@ async function* wavPieces(src: ByteSource, o: Resolved, readBytes: number): Asyn
   let pos = Math.min(range.start, h.frames);
   src.release(h.dataOffset + pos * h.blockAlign);
   let eof = false;
+  if (pos >= end) {
+    // Nothing to read (no frames, or an offset past the end): still report the rate and position.
+    yield {
+      sampleRate: h.sampleRate,
+      channels: Array.from({ length: h.channels }, () => new Float32Array(0)),
+      start: pos,
+    };
+  }
   while (pos < end) {
     const want = Math.min(framesPerRead, end - pos);
     const bytes = await src.read(h.dataOffset + pos * h.blockAlign, want * h.blockAlign);

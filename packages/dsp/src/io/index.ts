@@ -12,3 +12,5 @@ export {
 export { type AudioFormat, sniffAudioFormat } from './sniff.js';
 export type { ByteStream } from './source.js';
 export { type EncodeWavOptions, encodeWav } from './wav.js';
+export { type AudioInfo, readAudioInfo } from './info.js';
+export type { WavEncoding } from './wav.js';
