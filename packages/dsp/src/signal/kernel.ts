@@ -25,6 +25,9 @@ export class FirKernel {
   private memory: WebAssembly.Memory | undefined;
   private buffer: ArrayBuffer;
   private run: ((n: number, idx: number, kb: number, y: number) => void) | undefined;
+  private runRational:
+    | ((n: number, xp: number, p: number, kb: number, L: number, M: number, y: number) => void)
+    | undefined;
   /** Float32 view of the whole memory (refreshed when memory grows). */
   f32: Float32Array;
   /** Int32 view of the whole memory (refreshed when memory grows). */
@@ -39,7 +42,9 @@ export class FirKernel {
         memory: WebAssembly.Memory;
         fir: (n: number, idx: number, kb: number, y: number) => void;
         fir2: (n: number, idx: number, kb: number, y: number) => void;
+        firr: (n: number, xp: number, p: number, kb: number, L: number, M: number, y: number) => void;
       };
+      this.runRational = exports.firr;
       this.memory = exports.memory;
       this.run = interpolate ? exports.fir2 : exports.fir;
       growTo(this.memory, bytes);
@@ -85,6 +90,40 @@ export class FirKernel {
     if (this.run) this.run(n, this.idxAddr, this.taps * 4, this.yAddr);
     else if (this.interpolate) this.fir2Js(n);
     else this.firJs(n);
+    out.set(this.f32.subarray(this.yAddr >> 2, (this.yAddr >> 2) + n), outOffset);
+  }
+
+  /**
+   * Rational-ratio outputs without index records: output j reads the span from element `x0 + Σ advances`
+   * of the input area and table row `p`, then `p += M`, the span moves by `floor(p / L)`, `p %= L`.
+   */
+  execRational(
+    n: number,
+    x0: number,
+    p: number,
+    L: number,
+    M: number,
+    out: Float32Array,
+    outOffset: number,
+  ): void {
+    if (n === 0) return;
+    const kb = this.taps * 4;
+    if (this.runRational) {
+      this.runRational(n, this.xAddr + x0 * 4, p, kb, L, M, this.yAddr);
+    } else {
+      const i32 = this.i32;
+      let r = this.recordIndex(0);
+      let x = x0;
+      for (let o = 0; o < n; o++, r += 2) {
+        i32[r] = this.xAddr + x * 4;
+        i32[r + 1] = p * kb;
+        p += M;
+        const q = Math.floor(p / L);
+        x += q;
+        p -= q * L;
+      }
+      this.firJs(n);
+    }
     out.set(this.f32.subarray(this.yAddr >> 2, (this.yAddr >> 2) + n), outOffset);
   }
 

@@ -140,7 +140,7 @@ export class Resampler {
       return;
     }
 
-    let table: Float32Array;
+    let design: Design;
     if (quality === 'polyphase') {
       if (!integerRates) {
         throw new InvalidArgumentError(
@@ -149,23 +149,7 @@ export class Resampler {
           { details: { key: 'quality', actual: [fromRate, toRate] } },
         );
       }
-      const { L, M } = this;
-      const maxRate = Math.max(L, M);
-      const halfLen = 10 * maxRate;
-      const h = firwinKaiser(2 * halfLen + 1, 1 / maxRate, 5.0);
-      const taps = roundTaps(2 * (Math.ceil(halfLen / L) + 1));
-      const C = taps / 2;
-      table = new Float32Array(L * taps);
-      for (let p = 0; p < L; p++) {
-        for (let k = 0; k < taps; k++) {
-          const j = p + L * (C - 1 - k) + halfLen;
-          if (j >= 0 && j <= 2 * halfLen) table[p * taps + k] = h[j]! * L;
-        }
-      }
-      this.mode = 'rational';
-      this.taps = taps;
-      this.center = C;
-      this.phases = L;
+      design = cached(`poly|${this.L}|${this.M}`, () => designPolyphase(this.L, this.M));
     } else {
       const preset = PRESETS[quality as keyof typeof PRESETS];
       const zc = options.zeroCrossings ?? preset.zeroCrossings;
@@ -187,25 +171,16 @@ export class Resampler {
           details: { key: 'rolloff', expected: '(0, 1]', actual: rolloff },
         });
       }
-      const down = Math.min(1, ratio);
-      const taps = roundTaps(2 * Math.ceil(zc / down));
-      const C = taps / 2;
-      // Use the whole (padded) width: the extra taps are free and sharpen the filter.
-      const h = kaiserSinc((rolloff * down) / 2, C, beta);
-      const rational = integerRates && this.L * taps <= MAX_RATIONAL_TABLE;
-      const rows = rational ? this.L : Math.min(MAX_PHASES, Math.max(16, Math.floor(2 ** 21 / taps)));
-      const nRows = rational ? rows : rows + 1;
-      table = new Float32Array(nRows * taps);
-      for (let r = 0; r < nRows; r++) {
-        const frac = r / rows;
-        for (let k = 0; k < taps; k++) table[r * taps + k] = h(frac + C - 1 - k);
-      }
-      this.mode = rational ? 'rational' : 'interpolated';
-      this.taps = taps;
-      this.center = C;
-      this.phases = rows;
+      const L = integerRates ? this.L : 0;
+      design = cached(`sinc|${fromRate}|${toRate}|${zc}|${beta}|${rolloff}`, () =>
+        designSinc(ratio, L, zc, beta, rolloff),
+      );
     }
-    this.kernel = new FirKernel(table, this.taps, this.mode === 'interpolated');
+    this.mode = design.mode;
+    this.taps = design.taps;
+    this.center = design.taps / 2;
+    this.phases = design.phases;
+    this.kernel = new FirKernel(design.table, this.taps, this.mode === 'interpolated');
   }
 
   /** Number of output samples for `inputLength` input samples: `ceil(inputLength · toRate / fromRate)`. */
@@ -302,39 +277,27 @@ export class Resampler {
       const hi = this.firstInput(b - 1) + K;
       kernel.reserve(hi - lo, b - a);
       this.fetch(lo, hi, kernel.f32, kernel.xAddr >> 2);
-      const i32 = kernel.i32;
-      let r = kernel.recordIndex(0);
-      const xAddr = kernel.xAddr;
       if (this.mode === 'rational') {
         const { L, M } = this;
-        let base = Math.floor((a * M) / L);
-        let p = a * M - base * L;
-        const kb = K * 4;
-        for (let o = a; o < b; o++) {
-          i32[r] = xAddr + ((base - C + 1 - lo) << 2);
-          i32[r + 1] = p * kb;
-          r += 2;
-          p += M;
-          if (p >= L) {
-            const q = Math.floor(p / L);
-            base += q;
-            p -= q * L;
-          }
-        }
-      } else {
-        const f32 = kernel.f32;
-        const P = this.phases;
-        const kb = K * 4;
-        for (let o = a; o < b; o++) {
-          const t = o * this.step;
-          const base = Math.floor(t);
-          const pos = (t - base) * P;
-          const row = Math.floor(pos);
-          i32[r] = xAddr + ((base - C + 1 - lo) << 2);
-          i32[r + 1] = row * kb;
-          f32[r + 2] = pos - row;
-          r += 3;
-        }
+        const base = Math.floor((a * M) / L);
+        kernel.execRational(b - a, base - C + 1 - lo, a * M - base * L, L, M, out, a - n0);
+        continue;
+      }
+      const i32 = kernel.i32;
+      const f32 = kernel.f32;
+      const xAddr = kernel.xAddr;
+      const P = this.phases;
+      const kb = K * 4;
+      let r = kernel.recordIndex(0);
+      for (let o = a; o < b; o++) {
+        const t = o * this.step;
+        const base = Math.floor(t);
+        const pos = (t - base) * P;
+        const row = Math.floor(pos);
+        i32[r] = xAddr + ((base - C + 1 - lo) << 2);
+        i32[r + 1] = row * kb;
+        f32[r + 2] = pos - row;
+        r += 3;
       }
       kernel.exec(b - a, out, a - n0);
     }
@@ -375,6 +338,66 @@ export class Resampler {
     this.bufStart = keep;
     this.bufLen -= drop;
   }
+}
+
+interface Design {
+  mode: 'rational' | 'interpolated';
+  table: Float32Array;
+  taps: number;
+  phases: number;
+}
+
+const designs = new Map<string, Design>();
+
+/** Filter tables are costly to build (~1–3 ms); keep the few most recent. */
+function cached(key: string, make: () => Design): Design {
+  let d = designs.get(key);
+  if (d) {
+    designs.delete(key);
+  } else {
+    d = make();
+    if (designs.size >= 8) designs.delete(designs.keys().next().value!);
+  }
+  designs.set(key, d);
+  return d;
+}
+
+/** scipy.signal.resample_poly's filter (Kaiser β 5, half length 10·max(L, M)) as an L-phase table. */
+function designPolyphase(L: number, M: number): Design {
+  const maxRate = Math.max(L, M);
+  const halfLen = 10 * maxRate;
+  const h = firwinKaiser(2 * halfLen + 1, 1 / maxRate, 5.0);
+  const taps = roundTaps(2 * (Math.ceil(halfLen / L) + 1));
+  const C = taps / 2;
+  const table = new Float32Array(L * taps);
+  for (let p = 0; p < L; p++) {
+    for (let k = 0; k < taps; k++) {
+      const j = p + L * (C - 1 - k) + halfLen;
+      if (j >= 0 && j <= 2 * halfLen) table[p * taps + k] = h[j]! * L;
+    }
+  }
+  return { mode: 'rational', table, taps, phases: L };
+}
+
+/**
+ * Kaiser-windowed sinc table. Row r holds the taps for an output at fractional input position
+ * r / rows: tap k multiplies input sample base − C + 1 + k. `L` > 0 selects an exact L-phase table.
+ */
+function designSinc(ratio: number, L: number, zc: number, beta: number, rolloff: number): Design {
+  const down = Math.min(1, ratio);
+  const taps = roundTaps(2 * Math.ceil(zc / down));
+  const C = taps / 2;
+  // Use the whole (padded) width: the extra taps are free and sharpen the filter.
+  const h = kaiserSinc((rolloff * down) / 2, C, beta);
+  const rational = L > 0 && L * taps <= MAX_RATIONAL_TABLE;
+  const rows = rational ? L : Math.min(MAX_PHASES, Math.max(16, Math.floor(2 ** 21 / taps)));
+  const nRows = rational ? rows : rows + 1;
+  const table = new Float32Array(nRows * taps);
+  for (let r = 0; r < nRows; r++) {
+    const frac = r / rows;
+    for (let k = 0; k < taps; k++) table[r * taps + k] = h(frac + C - 1 - k);
+  }
+  return { mode: rational ? 'rational' : 'interpolated', table, taps, phases: rows };
 }
 
 function roundTaps(n: number): number {

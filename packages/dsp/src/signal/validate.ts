@@ -44,6 +44,7 @@ export function checkArrayLike(fn: string, key: string, value: unknown): ArrayLi
 
 /** Throws a NonFiniteError naming the first NaN/Infinity of `x`, if any. */
 export function checkFinite(fn: string, key: string, x: ArrayLike<number>, offset = 0): void {
+  if (allFinite(x)) return;
   const bad = firstNonFinite(x);
   if (bad >= 0) {
     throw new NonFiniteError(
@@ -63,4 +64,27 @@ export function checkSignal(fn: string, x: unknown, key = 'signal'): Float32Arra
   }
   checkFinite(fn, key, arr);
   return arr instanceof Float32Array ? arr : Float32Array.from(arr);
+}
+
+/**
+ * True when every value is finite. A float64 sum of float32-range values cannot overflow, so it is
+ * finite exactly when no value is NaN or ±Infinity; four accumulators keep the loop fast.
+ */
+export function allFinite(x: ArrayLike<number>): boolean {
+  if (!(x instanceof Float32Array)) return firstNonFinite(x) < 0;
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  const n = x.length - 3;
+  let i = 0;
+  for (; i < n; i += 4) {
+    a += x[i]!;
+    b += x[i + 1]!;
+    c += x[i + 2]!;
+    d += x[i + 3]!;
+  }
+  for (; i < x.length; i++) a += x[i]!;
+  const s = a + b + c + d;
+  return s - s === 0;
 }

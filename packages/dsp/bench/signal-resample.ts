@@ -1,0 +1,113 @@
+/**
+ * Benchmark of the resampler: 60 s of 44.1 kHz audio to 16 kHz, single thread, against torchaudio's
+ * `resample` (defaults) and scipy's `resample_poly` measured in the same run when Debian's
+ * /usr/bin/python3 has them, plus passband SNR (to 0.9 × Nyquist) of every variant against a
+ * long-kernel scipy reference (Kaiser β 14, 256 zero crossings). Prints ratios; absolute times are
+ * noisy on a shared machine.
+ *
+ * Run: `pnpm --filter @instr/dsp bench` (registered in bench/index.ts) or
+ * `node --conditions=instr-source --import tsx bench/signal-resample.ts`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Tensor, writeNpy } from '@instr/core';
+import { type ResampleQuality, Resampler, resample } from '../src/signal/index.js';
+
+const PY = '/usr/bin/python3';
+
+/** 60 s of music-like test audio: decaying harmonic notes plus a little noise (deterministic). */
+function testSignal(seconds: number, sr: number): Float32Array {
+  const n = Math.round(seconds * sr);
+  const y = new Float32Array(n);
+  let seed = 1;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const noteLen = Math.round(0.25 * sr);
+  for (let start = 0; start < n; start += noteLen) {
+    const freq = 110 * 2 ** (Math.floor(rnd() * 36) / 12);
+    for (let i = start; i < Math.min(n, start + noteLen); i++) {
+      const t = (i - start) / sr;
+      let v = 0;
+      for (let h = 1; h * freq < sr / 2; h++) v += (0.3 / h) * Math.sin(2 * Math.PI * h * freq * t);
+      y[i] = v * Math.exp(-3 * t) + 0.003 * (rnd() - 0.5);
+    }
+  }
+  return y;
+}
+
+function median(fn: () => unknown, reps: number): number {
+  fn();
+  const t: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    fn();
+    t.push(performance.now() - t0);
+  }
+  t.sort((a, b) => a - b);
+  return t[Math.floor(t.length / 2)]!;
+}
+
+export function runResampleBench(): void {
+  const x = testSignal(60, 44100);
+  const qualities: ResampleQuality[] = ['fast', 'default', 'best', 'polyphase'];
+  const ours: Record<string, number> = {};
+  for (const q of qualities) ours[q] = median(() => resample(x, 44100, 16000, { quality: q }), 7);
+  ours['default, streamed in 4096-sample chunks'] = median(() => {
+    const r = new Resampler(44100, 16000);
+    for (let i = 0; i < x.length; i += 4096) r.process(x.subarray(i, i + 4096));
+    r.flush();
+  }, 3);
+
+  let py: { times: Record<string, number>; snr: Record<string, number>; torch_error?: string } | undefined;
+  if (existsSync(PY)) {
+    const work = mkdtempSync(join(tmpdir(), 'instr-resample-bench-'));
+    try {
+      writeFileSync(join(work, 'input.npy'), writeNpy(new Tensor('float32', x, [x.length])));
+      const head = x.subarray(0, 44100 * 10);
+      for (const q of qualities) {
+        const y = resample(head, 44100, 16000, { quality: q });
+        writeFileSync(join(work, `ours_${q}.npy`), writeNpy(new Tensor('float32', y, [y.length])));
+      }
+      const script = fileURLToPath(new URL('../scripts/gen_signal_resample_bench.py', import.meta.url));
+      const res = spawnSync(PY, [script, work], {
+        encoding: 'utf8',
+        env: { ...process.env, OMP_NUM_THREADS: '1' },
+      });
+      if (res.status === 0) py = JSON.parse(res.stdout.trim().split('\n').pop()!);
+      else console.log(`python reference failed: ${res.stderr.slice(-500)}`);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+
+  console.log(
+    '\nresample 60 s 44.1 kHz -> 16 kHz (single thread; median ms; SNR = passband to 0.9 x Nyquist vs long-kernel reference)',
+  );
+  const ref = py?.times.torchaudio;
+  for (const [name, ms] of Object.entries(ours)) {
+    const q = name.split(',')[0]!;
+    const snr = py?.snr[q];
+    const ratio = ref ? `  ${(ms / ref).toFixed(2)}x torchaudio time` : '';
+    console.log(
+      `  instr ${name.padEnd(40)} ${ms.toFixed(1).padStart(7)} ms${ratio}${snr !== undefined && !name.includes(',') ? `  SNR ${snr.toFixed(1)} dB` : ''}`,
+    );
+  }
+  if (py) {
+    for (const [name, ms] of Object.entries(py.times)) {
+      const snr = py.snr[name];
+      console.log(
+        `  ${name.padEnd(46)} ${ms.toFixed(1).padStart(7)} ms${snr !== undefined ? `  SNR ${snr.toFixed(1)} dB` : ''}`,
+      );
+    }
+    if (py.torch_error) console.log(`  (torchaudio unavailable: ${py.torch_error})`);
+  } else {
+    console.log('  (no /usr/bin/python3 with numpy/scipy: reference not measured)');
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) runResampleBench();
