@@ -1,1 +1,19 @@
-export {};
+/**
+ * Spectral core of @instr/dsp: FFT, windows, STFT/ISTFT, mel, dB, MFCC, chroma and spectral features,
+ * with librosa 0.11's defaults.
+ */
+export * from './db.js';
+export * from './fft.js';
+export * from './mel.js';
+export {
+  type ComplexSpectrogram,
+  type IstftOptions,
+  istft,
+  type PadMode,
+  type SpectrogramOptions,
+  type StftOptions,
+  spectrogram,
+  stft,
+} from './stft.js';
+export type { Signal } from './util.js';
+export * from './windows.js';
