@@ -11,6 +11,9 @@ ff=(ffmpeg -hide_banner -loglevel error -y -bitexact)
 # 1 s, 440 Hz sine, mono, 22050 Hz -> MP3 (LAME, 48 kb/s CBR, Xing/LAME header for gapless trimming)
 "${ff[@]}" -f lavfi -i "sine=frequency=440:sample_rate=22050:duration=1" -af volume=0.5 \
   -c:a libmp3lame -b:a 48k -map_metadata -1 "$out/sine440_mono_22050.mp3"
+# The same without the Xing/LAME header (no frame count: its length must be found by decoding)
+"${ff[@]}" -f lavfi -i "sine=frequency=440:sample_rate=22050:duration=1" -af volume=0.5 \
+  -c:a libmp3lame -b:a 48k -write_xing 0 -map_metadata -1 "$out/sine440_mono_22050_noxing.mp3"
 # 1 s, 1000 Hz left / 1500 Hz right, 44100 Hz -> Ogg Vorbis (quality 0)
 "${ff[@]}" -f lavfi -i "sine=frequency=1000:sample_rate=44100:duration=1" \
   -f lavfi -i "sine=frequency=1500:sample_rate=44100:duration=1" \
