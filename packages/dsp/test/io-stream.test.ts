@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Audio } from '@instr/core';
 import { describe, expect, it } from 'vitest';
-import { decodeAudio, decodeAudioStream } from '../src/index.js';
+import { decodeAudio, decodeAudioStream, resampleAudio } from '../src/index.js';
 
 const FIX = join(import.meta.dirname, 'fixtures', 'io');
 const fixture = (name: string) => new Uint8Array(readFileSync(join(FIX, name)));
@@ -131,5 +131,49 @@ describe('decodeAudioStream', () => {
     }
     const again = await decodeAudio(bytes);
     expect(again.channels[0]).toHaveLength(48000);
+  });
+});
+
+describe('sampleRate: resampling on decode', () => {
+  it.each([
+    ['sine880_220_stereo_44100_s16.flac', 16000, false],
+    ['sine1000_1500_stereo_44100.ogg', 22050, true],
+    ['wav_s24le_6ch.wav', 44100, false],
+    ['sine660_mono_48000.opus', 16000, true],
+  ] as const)(
+    '%s → %i Hz (mono %s): equals resampleAudio of the decode, streamed or whole',
+    async (file, rate, mono) => {
+      const bytes = fixture(file);
+      const native = await decodeAudio(bytes, { mono, offset: 0.01, duration: 0.2 });
+      const expected = resampleAudio(native, rate);
+      const whole = await decodeAudio(bytes, { mono, offset: 0.01, duration: 0.2, sampleRate: rate });
+      expect(whole.sampleRate).toBe(rate);
+      expect(whole.channels).toHaveLength(expected.channels.length);
+      expect(whole.channels[0]).toHaveLength(
+        Math.ceil((native.channels[0]!.length * rate) / native.sampleRate),
+      );
+      whole.channels.forEach((ch, c) => {
+        expect(Array.from(ch)).toEqual(Array.from(expected.channels[c]!));
+      });
+      const parts = await collect(
+        decodeAudioStream(pieces(bytes, 700), {
+          mono,
+          offset: 0.01,
+          duration: 0.2,
+          sampleRate: rate,
+          chunkSeconds: 0.03,
+        }),
+      );
+      expect(parts.slice(0, -1).every((p) => p.channels[0]!.length === Math.round(0.03 * rate))).toBe(true);
+      concat(parts).forEach((ch, c) => {
+        expect(Array.from(ch)).toEqual(Array.from(whole.channels[c]!));
+      });
+    },
+  );
+
+  it('rejects absurd target rates', async () => {
+    const bytes = fixture('wav_u8_1ch.wav');
+    await expect(decodeAudio(bytes, { sampleRate: 0 })).rejects.toThrow(/sampleRate must be a rate in Hz/);
+    await expect(decodeAudio(bytes, { sampleRate: 1e7 })).rejects.toThrow(/sampleRate must be a rate in Hz/);
   });
 });

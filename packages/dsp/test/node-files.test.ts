@@ -86,6 +86,16 @@ describe('readAudioFile / readAudioFileInfo / streamAudioFile on fixtures', () =
     expect(part.channels[0]![0]).toBeCloseTo((all.channels[0]![80]! + all.channels[1]![80]!) / 2, 7);
   });
 
+  it('sampleRate resamples on read, whole or streamed', async () => {
+    const path = join(FIX, 'sine440_mono_48000_s24.flac');
+    const audio = await readAudioFile(path, { sampleRate: 16000 });
+    expect(audio.sampleRate).toBe(16000);
+    expect(audio.channels[0]).toHaveLength(4000);
+    const parts = await collect(streamAudioFile(path, { sampleRate: 16000, chunkSeconds: 0.1 }));
+    expect(parts.map((p) => p.channels[0]!.length)).toEqual([1600, 1600, 800]);
+    expect(parts.flatMap((p) => Array.from(p.channels[0]!))).toEqual(Array.from(audio.channels[0]!));
+  });
+
   it('an MP3 without a Xing header is measured by decoding', async () => {
     const noXing = join(FIX, 'sine440_mono_22050_noxing.mp3');
     const info = await readAudioFileInfo(noXing);

@@ -4,12 +4,15 @@ import {
   firstNonFinite,
   InvalidArgumentError,
   InvalidAudioError,
+  MAX_SAMPLE_RATE,
+  MIN_SAMPLE_RATE,
   NonFiniteError,
   toMono,
   UnsupportedFormatError,
 } from '@instr/core';
 import { type AudioBytes, asUint8Array, concatFloat32, fileDetail, hexPreview, inSource } from './bytes.js';
 import { createStreamDecoder, flacStreamInfo, formatName, mpegChannels, oggEnding } from './codecs.js';
+import { type ResampleOptions, Resampler } from '../signal/resample.js';
 import { type AudioFormat, sniff } from './sniff.js';
 import { type ByteSource, type ByteStream, bufferSource, readSequential, streamSource } from './source.js';
 import { decodeWavFrames, readWavHeader } from './wav.js';
@@ -37,6 +40,14 @@ export interface DecodeAudioOptions {
    * Default `false`.
    */
   allowTruncated?: boolean;
+  /**
+   * Resample to this rate in Hz after decoding (and after `mono`, `offset` and `duration`, which apply at
+   * the file's own rate, as in librosa.load), with `resample` from `@instr/dsp` (band-limited Kaiser sinc;
+   * output length `ceil(n · sampleRate / fileRate)`). Default: keep the file's rate.
+   */
+  sampleRate?: number;
+  /** Options of the resampler when `sampleRate` is given (default `{ quality: 'default' }`). */
+  resample?: ResampleOptions;
 }
 
 /** Options of {@link decodeAudioStream}. */
@@ -46,6 +57,8 @@ export interface DecodeAudioStreamOptions extends DecodeAudioOptions {
 }
 
 interface Resolved {
+  sampleRate: number | undefined;
+  resample: ResampleOptions | undefined;
   mono: boolean;
   source: string | undefined;
   offset: number;
@@ -97,7 +110,35 @@ export function resolveOptions(options: DecodeAudioOptions | undefined): Resolve
       },
     );
   }
-  return { mono: o.mono ?? false, source, offset, duration, allowTruncated: o.allowTruncated ?? false };
+  const sampleRate = o.sampleRate;
+  if (
+    sampleRate !== undefined &&
+    (typeof sampleRate !== 'number' ||
+      !Number.isFinite(sampleRate) ||
+      sampleRate < MIN_SAMPLE_RATE ||
+      sampleRate > MAX_SAMPLE_RATE)
+  ) {
+    throw new InvalidArgumentError(
+      `sampleRate must be a rate in Hz between ${MIN_SAMPLE_RATE} and ${MAX_SAMPLE_RATE}, got ${String(sampleRate)}.`,
+      {
+        details: {
+          key: 'sampleRate',
+          actual: sampleRate,
+          expected: [MIN_SAMPLE_RATE, MAX_SAMPLE_RATE],
+          ...fileDetail(source),
+        },
+      },
+    );
+  }
+  return {
+    mono: o.mono ?? false,
+    source,
+    offset,
+    duration,
+    allowTruncated: o.allowTruncated ?? false,
+    sampleRate,
+    resample: o.resample,
+  };
 }
 
 const frameRange = (o: Resolved, sampleRate: number) => {
@@ -280,8 +321,9 @@ async function* wavPieces(src: ByteSource, o: Resolved, readBytes: number): Asyn
 }
 
 /**
- * Cuts pieces to `[offset, offset + duration)` and regroups them into pieces of `chunkFrames(rate)` frames
- * (Infinity: one piece), downmixing when asked. Throws for empty results. @internal
+ * Cuts pieces to `[offset, offset + duration)` (at the file's rate), downmixes and resamples when asked,
+ * and regroups them into pieces of `chunkFrames(outputRate)` frames (Infinity: one piece).
+ * Throws for empty results. @internal
  */
 export async function* framePieces(
   pieces: AsyncGenerator<Piece>,
@@ -291,28 +333,37 @@ export async function* framePieces(
   let range: { start: number; end: number } | undefined;
   let size = 0;
   let rate = 0;
+  let outRate = 0;
   let nch = 0;
+  let resamplers: Resampler[] | undefined;
   let pending: Float32Array[][] = [];
   let pendingFrames = 0;
-  let emitted = 0;
+  let kept = 0;
   let lastFrame = 0;
   const emit = (n: number): Audio => {
     const channels: Float32Array[] = [];
-    const rest: Float32Array[][] = [];
-    for (let c = 0; c < nch; c++) {
-      const parts = pending.map((p) => p[c]!);
-      const all = concatFloat32(parts, pendingFrames);
+    const rest: Float32Array[] = [];
+    for (let c = 0; c < pending[0]!.length; c++) {
+      const all = concatFloat32(
+        pending.map((p) => p[c]!),
+        pendingFrames,
+      );
       channels.push(n === pendingFrames ? all : all.slice(0, n));
-      if (n < pendingFrames) rest.push([all.subarray(n)]);
+      if (n < pendingFrames) rest.push(all.subarray(n));
     }
-    pending = n < pendingFrames ? [rest.map((r) => r[0]!)] : [];
+    pending = n < pendingFrames ? [rest] : [];
     pendingFrames -= n;
-    emitted += n;
-    const audio = {
-      sampleRate: rate,
-      channels: o.mono ? [toMono({ sampleRate: rate, channels })] : channels,
-    };
-    return audio;
+    return { sampleRate: outRate, channels };
+  };
+  const push = (channels: Float32Array[], resampled: boolean) => {
+    let x = channels;
+    if (!resampled) {
+      if (o.mono && x.length > 1) x = [toMono({ sampleRate: rate, channels: x })];
+      if (resamplers) x = x.map((ch, c) => resamplers![c]!.process(ch));
+    }
+    if (x[0]!.length === 0) return;
+    pending.push(x);
+    pendingFrames += x[0]!.length;
   };
   try {
     for await (const p of pieces) {
@@ -320,15 +371,20 @@ export async function* framePieces(
         range = frameRange(o, p.sampleRate);
         rate = p.sampleRate;
         nch = p.channels.length;
-        size = chunkFrames(rate);
+        outRate = o.sampleRate ?? rate;
+        if (outRate !== rate) {
+          const outChannels = o.mono ? 1 : nch;
+          resamplers = Array.from({ length: outChannels }, () => new Resampler(rate, outRate, o.resample));
+        }
+        size = chunkFrames(outRate);
       }
       const n = p.channels[0]!.length;
       lastFrame = p.start + n;
       const from = Math.max(0, range.start - p.start);
       const to = Math.min(n, range.end - p.start);
       if (to > from) {
-        pending.push(from === 0 && to === n ? p.channels : p.channels.map((ch) => ch.subarray(from, to)));
-        pendingFrames += to - from;
+        push(from === 0 && to === n ? p.channels : p.channels.map((ch) => ch.subarray(from, to)), false);
+        kept += to - from;
         while (pendingFrames >= size) yield emit(size);
       }
       if (p.start + n >= range.end) break;
@@ -336,8 +392,15 @@ export async function* framePieces(
   } finally {
     await pieces.return(undefined);
   }
+  if (resamplers && kept > 0) {
+    push(
+      resamplers.map((r) => r.flush()),
+      true,
+    );
+    while (pendingFrames >= size) yield emit(size);
+  }
   if (pendingFrames > 0) yield emit(pendingFrames);
-  if (emitted === 0) {
+  if (kept === 0) {
     const where = inSource(o.source);
     if (range && range.start > 0 && lastFrame <= range.start) {
       throw new InvalidArgumentError(

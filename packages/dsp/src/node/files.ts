@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { type Audio, InstrError, InvalidArgumentError, IOError } from '@instr/core';
+import { type Audio, InstrError, IOError } from '@instr/core';
 import {
   type DecodeAudioOptions,
   type DecodeAudioStreamOptions,
@@ -106,7 +106,7 @@ export async function readAudioFile(path: string, options: ReadAudioFileOptions 
     let result: Audio | undefined;
     const pieces = decodePieces(fileSource(handle, size, path), o, Number.POSITIVE_INFINITY);
     for await (const audio of framePieces(pieces, o, () => Number.POSITIVE_INFINITY)) result = audio;
-    return applyTargetSampleRate(result!, undefined);
+    return result!;
   } finally {
     await handle.close().catch(() => {});
   }
@@ -138,7 +138,7 @@ export async function* streamAudioFile(
     for await (const audio of framePieces(pieces, o, (rate) =>
       Math.max(1, Math.round(chunkSeconds * rate)),
     )) {
-      yield applyTargetSampleRate(audio, undefined);
+      yield audio;
     }
   } finally {
     await handle.close().catch(() => {});
@@ -192,15 +192,4 @@ export async function writeWavFile(
     await unlink(tmp).catch(() => {});
     throw ioError(path, 'write WAV file', cause);
   }
-}
-
-/**
- * Hook for the coming `sampleRate` option: resamples `audio` to `targetRate` with `resample` from
- * `src/signal` once that lands. Today it only passes audio through (`targetRate` undefined). @internal
- */
-export function applyTargetSampleRate(audio: Audio, targetRate: number | undefined): Audio {
-  if (targetRate === undefined || targetRate === audio.sampleRate) return audio;
-  throw new InvalidArgumentError('Resampling on read is not available yet.', {
-    details: { key: 'sampleRate' },
-  });
 }
