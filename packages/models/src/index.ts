@@ -10,3 +10,8 @@ export * from './onnx/encode.js';
 export * from './graph/losses.js';
 export * from './autodiff/grad.js';
 export { unbroadcast } from './autodiff/rules.js';
+export * from './optim/optimizer.js';
+export * from './artifacts/train.js';
+export * from './artifacts/fold.js';
+export * from './artifacts/checkpoint.js';
+export * from './artifacts/session.js';
