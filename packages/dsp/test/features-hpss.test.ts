@@ -1,7 +1,7 @@
 import { InvalidArgumentError, ShapeError, Tensor } from '@instr/core';
 import { sharedDir } from '@instr/test-utils';
 import { describe, expect, it } from 'vitest';
-import { hpss, medianFilter, softMask } from '../src/features/index.js';
+import { harmonicPercussive, hpss, medianFilter, softMask } from '../src/features/index.js';
 import { expectClosePeak, librosaNpy } from './features-helpers.js';
 
 /** |STFT| in float32 from a complex64 fixture stored as [..., 2]. */
@@ -101,5 +101,34 @@ describe('median filter and HPSS', () => {
       InvalidArgumentError,
     );
     expect(() => medianFilter(S, { axis: 2 as 0, size: 3 })).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('harmonicPercussive (librosa.effects.hpss)', () => {
+  it('splits a tone plus clicks into parts that sum to the input', () => {
+    const sr = 22050;
+    const y = new Float32Array(sr);
+    for (let i = 0; i < y.length; i++) y[i] = 0.3 * Math.sin((2 * Math.PI * 440 * i) / sr);
+    for (let c = 2000; c < y.length; c += 5000) y[c]! += 0.9;
+    const { harmonic, percussive } = harmonicPercussive(y);
+    expect(harmonic.length).toBe(y.length);
+    let worst = 0;
+    for (let i = 0; i < y.length; i++)
+      worst = Math.max(worst, Math.abs(harmonic[i]! + percussive[i]! - y[i]!));
+    expect(worst).toBeLessThan(1e-5);
+    // the clicks go to the percussive part, the tone to the harmonic part
+    expect(Math.abs(percussive[7000]!)).toBeGreaterThan(0.5);
+    let toneH = 0;
+    let toneP = 0;
+    for (let i = 9000; i < 11000; i++) {
+      toneH += harmonic[i]! ** 2;
+      toneP += percussive[i]! ** 2;
+    }
+    expect(toneH).toBeGreaterThan(20 * toneP);
+  });
+
+  it('rejects bad input', () => {
+    expect(() => harmonicPercussive(new Float32Array(0))).toThrow(InvalidArgumentError);
+    expect(() => harmonicPercussive(new Float32Array(4096), { margin: 0 })).toThrow(InvalidArgumentError);
   });
 });

@@ -2,7 +2,11 @@ import { InvalidArgumentError, InvalidAudioError, NonFiniteError, ShapeError, Te
 import { sharedDir } from '@instr/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
+  beatTrack,
   beatTrackFromEnvelope,
+  onsetDetect,
+  onsetStrength,
+  tempo,
   onsetBacktrack,
   onsetDetectFromEnvelope,
   onsetStrengthFromSpectrogram,
@@ -52,6 +56,25 @@ describe.skipIf(!sharedDir)(
           const env = librosaNpy(`${name}__onset_strength__default`).data as Float32Array;
           const ref = (librosaNpy(`${name}__tempo__default`).data as Float64Array)[0]!;
           expect(tempoFromEnvelope(env, sr)[0]).toBeCloseTo(ref, 9);
+        });
+
+        it('from audio: onset_strength, onset_detect, tempo and beat_track', () => {
+          const y = librosaNpy(`${name}__input__sr${sr}`).data as Float32Array;
+          const env = onsetStrength(y, sr);
+          const ref = librosaNpy(`${name}__onset_strength__default`).data as Float32Array;
+          const err = expectClosePeak(env, ref, 1e-5);
+          console.log(`onset_strength(y) ${name}: max|diff|/peak ${err.toExponential(2)}`);
+          const onsets = Array.from(
+            librosaNpy(`${name}__onset_detect__default`).data as BigInt64Array,
+            Number,
+          );
+          if (name !== 'sig_a') expect(Array.from(onsetDetect(y, sr))).toEqual(onsets);
+          expect(tempo(y, sr)[0]).toBeCloseTo(
+            (librosaNpy(`${name}__tempo__default`).data as Float64Array)[0]!,
+            9,
+          );
+          const beats = Array.from(librosaNpy(`${name}__beat_track__beats`).data as BigInt64Array, Number);
+          expect(Array.from(beatTrack(y, sr).beats)).toEqual(beats);
         });
 
         it('beat_track (median-aggregated envelope, as beat_track(y=...))', () => {

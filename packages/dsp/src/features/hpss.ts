@@ -1,4 +1,5 @@
 import { InvalidArgumentError, ShapeError, Tensor } from '@instr/core';
+import { istft, type PadMode, type Signal, stft } from '../spectral/index.js';
 import { medianFilter } from './median.js';
 import { checkMatrix, checkPositive } from './validate.js';
 
@@ -154,4 +155,71 @@ export function hpss<D extends 'float32' | 'float64'>(
     p[i] = s[i]! * p[i]!;
   }
   return { harmonic: maskHarm, percussive: maskPerc };
+}
+
+/** Options of {@link harmonicPercussive}: HPSS options plus the STFT's (defaults of `librosa.effects.hpss`). */
+export interface HarmonicPercussiveOptions extends Omit<HpssOptions, 'mask'> {
+  /** FFT length. Default 2048. */
+  nFft?: number;
+  /** Hop length. Default `nFft / 4` (512). */
+  hopLength?: number;
+  /** Window length. Default nFft. */
+  winLength?: number;
+  /** Centre the frames. Default true. */
+  center?: boolean;
+  /** Padding for centring. Default `'constant'`. */
+  padMode?: PadMode;
+}
+
+/** Output of {@link harmonicPercussive}: two signals of the input's length. */
+export interface HarmonicPercussiveResult {
+  harmonic: Float32Array;
+  percussive: Float32Array;
+}
+
+/**
+ * Splits a waveform into harmonic and percussive parts, as `librosa.effects.hpss(y)`: STFT (n_fft 2048,
+ * hop 512, Hann, centred), {@link hpss} masks (kernel 31, power 2, margin 1) applied to the complex STFT,
+ * inverse STFT to the input's length. With margin 1 the two parts sum to the input (up to float32 rounding).
+ *
+ * @example
+ * ```ts
+ * const { harmonic, percussive } = harmonicPercussive(y);
+ * ```
+ * @throws {@link InvalidArgumentError} for a bad signal or options, {@link NonFiniteError} for NaN/Infinity samples.
+ */
+export function harmonicPercussive(
+  y: Signal,
+  options: HarmonicPercussiveOptions = {},
+): HarmonicPercussiveResult {
+  const nFft = options.nFft ?? 2048;
+  const winLength = options.winLength ?? nFft;
+  const hopLength = options.hopLength ?? Math.floor(winLength / 4);
+  const stftOptions = {
+    nFft,
+    hopLength,
+    winLength,
+    center: options.center ?? true,
+    padMode: options.padMode ?? 'constant',
+  };
+  const D = stft(y, stftOptions);
+  const re = D.re.data;
+  const im = D.im.data;
+  const mag = new Float32Array(re.length);
+  for (let i = 0; i < mag.length; i++) mag[i] = Math.hypot(re[i]!, im[i]!);
+  const { kernelSize, power, margin } = options;
+  const masks = hpss(new Tensor('float32', mag, D.re.dims), { kernelSize, power, margin, mask: true });
+  const apply = (m: Float32Array) => {
+    const r = new Float32Array(re.length);
+    const i = new Float32Array(re.length);
+    for (let k = 0; k < r.length; k++) {
+      r[k] = re[k]! * m[k]!;
+      i[k] = im[k]! * m[k]!;
+    }
+    return istft(
+      { re: new Tensor('float32', r, D.re.dims), im: new Tensor('float32', i, D.re.dims) },
+      { nFft, hopLength, winLength, center: stftOptions.center, length: y.length },
+    );
+  };
+  return { harmonic: apply(masks.harmonic.data), percussive: apply(masks.percussive.data) };
 }

@@ -4,3 +4,4 @@ export * from './median.js';
 export * from './onset.js';
 export * from './rhythm.js';
 export * from './wavelet.js';
+export * from './rhythm-audio.js';
