@@ -4,3 +4,13 @@
  */
 export { MAX_RESAMPLE_RATIO, Resampler, resample, resampleAudio } from './resample.js';
 export type { ResampleOptions, ResampleQuality } from './resample.js';
+export {
+  integratedLoudness,
+  kWeightingCoefficients,
+  normalizeLoudness,
+  normalizePeak,
+  normalizeRms,
+  peak,
+  rms,
+} from './loudness.js';
+export type { LoudnessOptions, NormalizeOptions, SignalOrAudio, SilencePolicy } from './loudness.js';
