@@ -11,8 +11,8 @@ import {
   normalizeLoudness,
   normalizePeak,
   normalizeRms,
-  peak,
-  rms,
+  peakLevel,
+  rmsLevel,
 } from '../src/index.js';
 import { tones, uniform } from './signal-helpers.js';
 
@@ -34,19 +34,19 @@ function noise(n: number, amp: number, seed = 1): Float32Array {
 
 describe('peak and rms', () => {
   it('measure signals and audio', () => {
-    expect(peak(Float32Array.of(0.1, -0.5, 0.25))).toBe(0.5);
-    expect(peak([0, 0])).toBe(0);
-    expect(rms(Float32Array.of(1, -1, 1, -1))).toBe(1);
-    expect(rms(createAudio(16000, [Float32Array.of(3, 3), Float32Array.of(0, 0)]))).toBeCloseTo(
+    expect(peakLevel(Float32Array.of(0.1, -0.5, 0.25))).toBe(0.5);
+    expect(peakLevel([0, 0])).toBe(0);
+    expect(rmsLevel(Float32Array.of(1, -1, 1, -1))).toBe(1);
+    expect(rmsLevel(createAudio(16000, [Float32Array.of(3, 3), Float32Array.of(0, 0)]))).toBeCloseTo(
       Math.sqrt(4.5),
       12,
     );
-    expect(peak(createAudio(16000, [Float32Array.of(0.1), Float32Array.of(-0.7)]))).toBeCloseTo(0.7, 6);
+    expect(peakLevel(createAudio(16000, [Float32Array.of(0.1), Float32Array.of(-0.7)]))).toBeCloseTo(0.7, 6);
   });
   it('reject empty input and NaN', () => {
-    expect(() => peak(new Float32Array(0))).toThrow(InvalidAudioError);
-    expect(() => rms([1, Number.NaN])).toThrow(NonFiniteError);
-    expect(() => rms('x' as never)).toThrow(InvalidArgumentError);
+    expect(() => peakLevel(new Float32Array(0))).toThrow(InvalidAudioError);
+    expect(() => rmsLevel([1, Number.NaN])).toThrow(NonFiniteError);
+    expect(() => rmsLevel('x' as never)).toThrow(InvalidArgumentError);
   });
 });
 
@@ -54,7 +54,7 @@ describe('integratedLoudness (EBU R128 / BS.1770-4)', () => {
   it('K-weighting at 48 kHz reproduces the coefficients of BS.1770', () => {
     const [shelf, hp] = kWeightingCoefficients(48000);
     const want = [1.53512485958697, -2.69169618940638, 1.19839281085285, -1.69065929318241, 0.73248077421585];
-    shelf.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 10));
+    for (const [i, v] of shelf.entries()) expect(v).toBeCloseTo(want[i]!, 10);
     expect(hp.slice(3)[0]).toBeCloseTo(-1.99004745483398, 10);
     expect(hp.slice(3)[1]).toBeCloseTo(0.99007225036621, 10);
   });
@@ -135,19 +135,19 @@ describe('normalizers', () => {
   const sr = 22050;
   const x = noise(sr * 2, 0.2);
   it('normalizePeak scales to the target peak and keeps silence (librosa util.normalize)', () => {
-    expect(peak(normalizePeak(x))).toBeCloseTo(1, 6);
-    expect(peak(normalizePeak(x, 0.5))).toBeCloseTo(0.5, 6);
+    expect(peakLevel(normalizePeak(x))).toBeCloseTo(1, 6);
+    expect(peakLevel(normalizePeak(x, 0.5))).toBeCloseTo(0.5, 6);
     const audio = normalizePeak(createAudio(sr, [x, Float32Array.from(x, (v) => v / 2)]));
     expect(audio.sampleRate).toBe(sr);
-    expect(peak(audio)).toBeCloseTo(1, 6);
+    expect(peakLevel(audio)).toBeCloseTo(1, 6);
     expect(normalizePeak(new Float32Array(4))).toEqual(new Float32Array(4));
     expect(() => normalizePeak(new Float32Array(4), 1, { onSilence: 'throw' })).toThrow(InvalidAudioError);
     expect(() => normalizePeak(x, 0)).toThrow(InvalidArgumentError);
   });
   it('normalizeRms reaches the target dBFS; silence is a typed error', () => {
-    expect(20 * Math.log10(rms(normalizeRms(x, -20)))).toBeCloseTo(-20, 5);
-    expect(20 * Math.log10(rms(normalizeRms(x, -6)))).toBeCloseTo(-6, 5);
-    expect(peak(normalizeRms(x, 0, { peakLimit: 1 }))).toBeCloseTo(1, 6);
+    expect(20 * Math.log10(rmsLevel(normalizeRms(x, -20)))).toBeCloseTo(-20, 5);
+    expect(20 * Math.log10(rmsLevel(normalizeRms(x, -6)))).toBeCloseTo(-6, 5);
+    expect(peakLevel(normalizeRms(x, 0, { peakLimit: 1 }))).toBeCloseTo(1, 6);
     expect(() => normalizeRms(new Float32Array(8))).toThrow(InvalidAudioError);
     expect(normalizeRms(new Float32Array(8), -20, { onSilence: 'keep' })).toEqual(new Float32Array(8));
     expect(() => normalizeRms(x, Number.NaN)).toThrow(InvalidArgumentError);
@@ -158,7 +158,7 @@ describe('normalizers', () => {
       expect(integratedLoudness(normalizeLoudness(audio, target))).toBeCloseTo(target, 4);
     }
     const limited = normalizeLoudness(audio, 0, { peakLimit: 1 });
-    expect(peak(limited)).toBeCloseTo(1, 6);
+    expect(peakLevel(limited)).toBeCloseTo(1, 6);
     expect(integratedLoudness(limited)).toBeLessThan(0);
     const quiet = createAudio(sr, [new Float32Array(sr)]);
     expect(() => normalizeLoudness(quiet, -23)).toThrow(InvalidAudioError);

@@ -10,7 +10,7 @@ export {
   normalizeLoudness,
   normalizePeak,
   normalizeRms,
-  peak,
-  rms,
+  peakLevel,
+  rmsLevel,
 } from './loudness.js';
-export type { LoudnessOptions, NormalizeOptions, SignalOrAudio, SilencePolicy } from './loudness.js';
+export type { LoudnessOptions, LevelNormalizeOptions, SignalOrAudio, SilencePolicy } from './loudness.js';

@@ -31,10 +31,10 @@ function channelsOf(fn: string, x: SignalOrAudio): readonly ArrayLike<number>[] 
  * @throws {@link InvalidAudioError} for empty input, {@link NonFiniteError} for NaN/Infinity.
  * @example
  * ```ts
- * peak(Float32Array.of(0.1, -0.5, 0.25)); // 0.5
+ * peakLevel(Float32Array.of(0.1, -0.5, 0.25)); // 0.5
  * ```
  */
-export function peak(x: SignalOrAudio): number {
+export function peakLevel(x: SignalOrAudio): number {
   let m = 0;
   for (const ch of channelsOf('peak', x)) {
     for (let i = 0; i < ch.length; i++) {
@@ -46,15 +46,15 @@ export function peak(x: SignalOrAudio): number {
 }
 
 /**
- * Root mean square over all samples of all channels (0 for silence). In dBFS: `20 * Math.log10(rms(x))`
+ * Root mean square over all samples of all channels (0 for silence). In dBFS: `20 * Math.log10(rmsLevel(x))`
  * (−Infinity for silence).
  * @throws {@link InvalidAudioError} for empty input, {@link NonFiniteError} for NaN/Infinity.
  * @example
  * ```ts
- * rms(Float32Array.of(1, -1, 1, -1)); // 1
+ * rmsLevel(Float32Array.of(1, -1, 1, -1)); // 1
  * ```
  */
-export function rms(x: SignalOrAudio): number {
+export function rmsLevel(x: SignalOrAudio): number {
   let s = 0;
   let n = 0;
   for (const ch of channelsOf('rms', x)) {
@@ -144,9 +144,10 @@ export function integratedLoudness(audio: Audio, options: LoudnessOptions = {}):
   const energy = new Float64Array(nBlocks);
   const [s, h] = kWeightingCoefficients(sampleRate);
   const prefix = new Float64Array(n + 1);
-  channels.forEach((ch, c) => {
+  for (let c = 0; c < channels.length; c++) {
+    const ch = channels[c]!;
     const g = weights[c]!;
-    if (g === 0) return;
+    if (g === 0) continue;
     // Two biquads in direct form I, in float64.
     let x1 = 0;
     let x2 = 0;
@@ -174,7 +175,7 @@ export function integratedLoudness(audio: Audio, options: LoudnessOptions = {}):
       const a = j * step;
       energy[j]! += (g * (prefix[a + block]! - prefix[a]!)) / block;
     }
-  });
+  }
   const lufs = (e: number) => -0.691 + 10 * Math.log10(e);
   const absGate = 10 ** ((-70 + 0.691) / 10);
   let sum = 0;
@@ -232,7 +233,7 @@ function silent<T extends SignalOrAudio>(
 }
 
 /** Options shared by the normalisers. */
-export interface NormalizeOptions {
+export interface LevelNormalizeOptions {
   /**
    * Silent input: `'throw'` an {@link InvalidAudioError} (default for RMS and loudness) or `'keep'` it
    * unchanged (default for peak, as librosa's `util.normalize`).
@@ -242,7 +243,7 @@ export interface NormalizeOptions {
   peakLimit?: number;
 }
 
-function checkOptions(fn: string, options: NormalizeOptions): void {
+function checkOptions(fn: string, options: LevelNormalizeOptions): void {
   const policy = options.onSilence;
   if (policy !== undefined && policy !== 'throw' && policy !== 'keep') {
     throw new InvalidArgumentError(`${fn}: onSilence must be 'throw' or 'keep'; got ${String(policy)}.`, {
@@ -252,10 +253,10 @@ function checkOptions(fn: string, options: NormalizeOptions): void {
   if (options.peakLimit !== undefined) checkTarget(fn, 'peakLimit', options.peakLimit, true);
 }
 
-function limitGain(fn: string, x: SignalOrAudio, gain: number, options: NormalizeOptions): number {
+function limitGain(fn: string, x: SignalOrAudio, gain: number, options: LevelNormalizeOptions): number {
   if (options.peakLimit === undefined) return gain;
   const limit = checkTarget(fn, 'peakLimit', options.peakLimit, true);
-  const p = peak(x);
+  const p = peakLevel(x);
   return p * gain > limit ? limit / p : gain;
 }
 
@@ -272,11 +273,11 @@ function limitGain(fn: string, x: SignalOrAudio, gain: number, options: Normaliz
 export function normalizePeak<T extends SignalOrAudio>(
   x: T,
   target = 1,
-  options: Pick<NormalizeOptions, 'onSilence'> = {},
+  options: Pick<LevelNormalizeOptions, 'onSilence'> = {},
 ): T extends Audio ? Audio : Float32Array {
   checkTarget('normalizePeak', 'target', target, true);
   checkOptions('normalizePeak', options);
-  const p = peak(x);
+  const p = peakLevel(x);
   if (p === 0) return silent('normalizePeak', x, options.onSilence ?? 'keep', 'silent (peak 0)');
   return scale(x, target / p);
 }
@@ -293,11 +294,11 @@ export function normalizePeak<T extends SignalOrAudio>(
 export function normalizeRms<T extends SignalOrAudio>(
   x: T,
   targetDbfs = -20,
-  options: NormalizeOptions = {},
+  options: LevelNormalizeOptions = {},
 ): T extends Audio ? Audio : Float32Array {
   checkTarget('normalizeRms', 'targetDbfs', targetDbfs, false);
   checkOptions('normalizeRms', options);
-  const r = rms(x);
+  const r = rmsLevel(x);
   if (r === 0) return silent('normalizeRms', x, options.onSilence, 'silent (RMS 0)');
   return scale(x, limitGain('normalizeRms', x, 10 ** (targetDbfs / 20) / r, options));
 }
@@ -317,7 +318,7 @@ export function normalizeRms<T extends SignalOrAudio>(
 export function normalizeLoudness(
   audio: Audio,
   targetLufs: number,
-  options: NormalizeOptions & LoudnessOptions = {},
+  options: LevelNormalizeOptions & LoudnessOptions = {},
 ): Audio {
   checkTarget('normalizeLoudness', 'targetLufs', targetLufs, false);
   checkOptions('normalizeLoudness', options);
