@@ -2,6 +2,18 @@ import type { Tensor } from '@instr/core';
 import { sharedDir } from '@instr/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
+  chromaStft,
+  estimateTuning,
+  frame,
+  mfcc,
+  normalize,
+  frameRms,
+  spectralBandwidth,
+  spectralCentroid,
+  spectralContrast,
+  spectralFlatness,
+  spectralRolloff,
+  zeroCrossingRate,
   melFilterbank,
   melFromSpectrogram,
   melSpectrogram,
@@ -110,3 +122,87 @@ function hasFixture(name: string): boolean {
     return false;
   }
 }
+
+describe.skipIf(!sharedDir)('librosa parity: features (needs shared/fixtures/librosa)', () => {
+  for (const { name, sr } of INPUTS) {
+    describe(name, () => {
+      const y = loadInput(name, sr);
+      const fx = (tag: string) => librosaFixture(`${name}__${tag}`);
+      it('mfcc 20 ortho', () => {
+        expect(relErr(mfcc(y, { sampleRate: sr, nMfcc: 20 }), fx('mfcc__nmfcc20_dct2_ortho'))).toBeLessThan(
+          TOL,
+        );
+      });
+      it('mfcc 13 lifter 22', () => {
+        const got = mfcc(y, { sampleRate: sr, nMfcc: 13, lifter: 22 });
+        expect(relErr(got, fx('mfcc__nmfcc13_dct2_ortho_lifter22'))).toBeLessThan(TOL);
+      });
+      it('estimate_tuning', () => {
+        const want = fx('estimate_tuning__powerstft-nfft2048-hop512-constant_bpo12').data[0] as number;
+        const got = estimateTuning(spectrogram(y, { power: 2 }), { sampleRate: sr });
+        expect(got).toBeCloseTo(want, 10);
+      });
+      it('chroma_stft tuning 0', () => {
+        expect(
+          relErr(chromaStft(y, { sampleRate: sr, tuning: 0 }), fx('chroma_stft__tuning0_nchroma12')),
+        ).toBeLessThan(TOL);
+      });
+      it('chroma_stft estimated tuning', () => {
+        expect(
+          relErr(chromaStft(y, { sampleRate: sr }), fx('chroma_stft__tuningest_nchroma12')),
+        ).toBeLessThan(TOL);
+      });
+      it('spectral centroid / bandwidth / rolloff', () => {
+        expect(
+          relErr(spectralCentroid(y, { sampleRate: sr }), fx('spectral_centroid__nfft2048_hop512')),
+        ).toBeLessThan(TOL);
+        expect(
+          relErr(spectralBandwidth(y, { sampleRate: sr }), fx('spectral_bandwidth__nfft2048_hop512_p2')),
+        ).toBeLessThan(TOL);
+        expect(
+          relErr(spectralRolloff(y, { sampleRate: sr }), fx('spectral_rolloff__nfft2048_hop512_rollpct0p85')),
+        ).toBeLessThan(TOL);
+      });
+      it('spectral flatness', () => {
+        expect(relErr(spectralFlatness(y), fx('spectral_flatness__nfft2048_hop512_power2'))).toBeLessThan(
+          TOL,
+        );
+      });
+      it('spectral contrast', () => {
+        const want = fx('spectral_contrast__nfft2048_hop512_nbands6_fmin200');
+        const got = spectralContrast(y, { sampleRate: sr });
+        expect(got.dims).toEqual(want.dims);
+        expect(maxAbsErr(got.data, want.data as Float64Array)).toBeLessThan(0.01);
+      });
+      it('zero crossing rate', () => {
+        expect(
+          maxAbsErr(
+            zeroCrossingRate(y).data,
+            fx('zero_crossing_rate__frame2048_hop512_center').data as Float64Array,
+          ),
+        ).toBe(0);
+      });
+      it('rms', () => {
+        expect(relErr(frameRms(y), fx('rms__frame2048_hop512_center_constant'))).toBeLessThan(TOL);
+      });
+      it('normalize signal and mel', () => {
+        expect(relErr(normalize(y), fx('normalize__signal_norminf'), [y.length])).toBeLessThan(1e-6);
+        const M = fx('melspectrogram__nfft2048_hop512_mels128_slaney') as Tensor<'float32'>;
+        expect(
+          relErr(
+            normalize(M, { norm: Number.POSITIVE_INFINITY, axis: 0 }),
+            fx('normalize__melspec-default_norminf_axis0'),
+          ),
+        ).toBeLessThan(1e-6);
+      });
+    });
+  }
+  it('frame (real_violin)', () => {
+    const y = loadInput('real_violin', 22050);
+    const want = librosaFixture('real_violin__frame__frame2048_hop512');
+    expect(maxAbsErr(frame(y, { frameLength: 2048, hopLength: 512 }).data, want.data as Float32Array)).toBe(
+      0,
+    );
+    expect(frame(y, { frameLength: 2048, hopLength: 512 }).dims).toEqual(want.dims);
+  });
+});

@@ -2,9 +2,13 @@
  * Spectral core of @instr/dsp: FFT, windows, STFT/ISTFT, mel, dB, MFCC, chroma and spectral features,
  * with librosa 0.11's defaults.
  */
+export * from './chroma.js';
 export * from './db.js';
 export * from './fft.js';
+export * from './features.js';
 export * from './mel.js';
+export * from './mfcc.js';
+export * from './normalize.js';
 export {
   type ComplexSpectrogram,
   type IstftOptions,
