@@ -30,6 +30,9 @@ ff=(ffmpeg -hide_banner -loglevel error -y -bitexact)
 # 0.25 s, 440 Hz sine, 24-bit mono 48000 Hz -> FLAC
 "${ff[@]}" -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=0.25" -af volume=0.5 \
   -c:a flac -sample_fmt s32 -bits_per_raw_sample 24 -map_metadata -1 "$out/sine440_mono_48000_s24.flac"
+# 0.3 s, 440 Hz, 16-bit mono 16000 Hz -> Ogg FLAC
+"${ff[@]}" -f lavfi -i "sine=frequency=440:sample_rate=16000:duration=0.3" -af volume=0.5 \
+  -c:a flac -sample_fmt s16 -map_metadata -1 -f ogg "$out/sine440_mono_16000.oga"
 # Raw references of the FLAC fixtures (what ffmpeg decodes them to), as little-endian float32, interleaved.
 for f in sine880_220_stereo_44100_s16 sine440_mono_48000_s24; do
   "${ff[@]}" -i "$out/$f.flac" -f f32le -c:a pcm_f32le "$out/$f.f32le"

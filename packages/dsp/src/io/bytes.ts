@@ -1,6 +1,12 @@
 import { InvalidArgumentError } from '@instr/core';
 
-/** Bytes accepted by the decoders: a `Uint8Array` (a Node `Buffer` is one) or an `ArrayBuffer`. */
+/**
+ * Bytes accepted by the decoders: a `Uint8Array` (a Node `Buffer` is one) or an `ArrayBuffer`.
+ * @example
+ * ```ts
+ * const bytes: AudioBytes = await (await fetch('/a.flac')).arrayBuffer();
+ * ```
+ */
 export type AudioBytes = Uint8Array | ArrayBuffer;
 
 /** Views `bytes` as a Uint8Array without copying. @internal */

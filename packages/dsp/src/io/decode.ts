@@ -17,7 +17,13 @@ import { type AudioFormat, sniff } from './sniff.js';
 import { type ByteSource, type ByteStream, bufferSource, readSequential, streamSource } from './source.js';
 import { decodeWavFrames, readWavHeader } from './wav.js';
 
-/** Options of {@link decodeAudio}. */
+/**
+ * Options of {@link decodeAudio} (and, through {@link DecodeAudioStreamOptions}, of the streaming and file readers).
+ * @example
+ * ```ts
+ * const options: DecodeAudioOptions = { mono: true, sampleRate: 16000, offset: 1, duration: 3, source: 'a.wav' };
+ * ```
+ */
 export interface DecodeAudioOptions {
   /**
    * Average the channels into one (librosa's `to_mono`). Default `false`: keep every channel, as
@@ -50,7 +56,13 @@ export interface DecodeAudioOptions {
   resample?: ResampleOptions;
 }
 
-/** Options of {@link decodeAudioStream}. */
+/**
+ * Options of {@link decodeAudioStream}: those of {@link decodeAudio} plus `chunkSeconds`.
+ * @example
+ * ```ts
+ * const options: DecodeAudioStreamOptions = { chunkSeconds: 30, mono: true };
+ * ```
+ */
 export interface DecodeAudioStreamOptions extends DecodeAudioOptions {
   /** Length of each yielded piece in seconds (the last may be shorter). Default 10. */
   chunkSeconds?: number;

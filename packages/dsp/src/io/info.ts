@@ -7,7 +7,13 @@ import { type ByteSource, bufferSource } from './source.js';
 import { readWavHeader, type WavEncoding } from './wav.js';
 import { AudioDecodeError } from '@instr/core';
 
-/** What {@link readAudioInfo} learns about a file without decoding all of it. */
+/**
+ * What {@link readAudioInfo} learns about a file without decoding all of it.
+ * @example
+ * ```ts
+ * const { format, sampleRate, channels, frames, duration, method } = await readAudioInfo(bytes);
+ * ```
+ */
 export interface AudioInfo {
   /** Container and codec, from the magic bytes. */
   format: AudioFormat;

@@ -1,6 +1,12 @@
 import { ascii, type AudioBytes, asUint8Array, fourCC } from './bytes.js';
 
-/** Containers and codecs {@link decodeAudio} can decode. */
+/**
+ * Containers and codecs {@link decodeAudio} can decode.
+ * @example
+ * ```ts
+ * const format: AudioFormat | undefined = sniffAudioFormat(bytes); // e.g. 'ogg-opus'
+ * ```
+ */
 export type AudioFormat = 'wav' | 'flac' | 'mp3' | 'ogg-vorbis' | 'ogg-opus' | 'ogg-flac';
 
 /** What the first bytes of a file say it is. @internal */

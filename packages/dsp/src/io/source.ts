@@ -24,7 +24,13 @@ export function bufferSource(bytes: Uint8Array): ByteSource {
   };
 }
 
-/** Anything that yields byte chunks: an async iterable (Node stream) or a web `ReadableStream`. */
+/**
+ * Anything that yields byte chunks: an async iterable (a Node `Readable`) or a web `ReadableStream`.
+ * @example
+ * ```ts
+ * const stream: ByteStream = (await fetch('/a.mp3')).body!; // or fs.createReadStream('a.mp3')
+ * ```
+ */
 export type ByteStream = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
 
 async function* iterateStream(stream: ByteStream): AsyncGenerator<Uint8Array> {

@@ -11,7 +11,13 @@ import {
 import { fileDetail, fourCC, inSource } from './bytes.js';
 import type { ByteSource } from './source.js';
 
-/** Sample encodings of the WAV files instr reads. */
+/**
+ * Sample encodings of the WAV files instr reads.
+ * @example
+ * ```ts
+ * (await readAudioInfo(wavBytes)).encoding; // 'pcm' | 'float' | 'alaw' | 'mulaw'
+ * ```
+ */
 export type WavEncoding = 'pcm' | 'float' | 'alaw' | 'mulaw';
 
 /** What a WAV header says, validated. @internal */
@@ -333,7 +339,13 @@ export function decodeWavFrames(
   }
 }
 
-/** Options of {@link encodeWav}. */
+/**
+ * Options of {@link encodeWav} and `writeWavFile`.
+ * @example
+ * ```ts
+ * encodeWav(audio, { bitDepth: 32, float: true } satisfies EncodeWavOptions);
+ * ```
+ */
 export interface EncodeWavOptions {
   /** Bits per sample: 16 (default), 24 or 32. */
   bitDepth?: 16 | 24 | 32;

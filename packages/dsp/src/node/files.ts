@@ -14,13 +14,31 @@ import { type AudioInfo, probeSource } from '../io/info.js';
 import type { ByteSource } from '../io/source.js';
 import { type EncodeWavOptions, encodeWav } from '../io/wav.js';
 
-/** Options of {@link readAudioFile}: those of `decodeAudio`; `source` defaults to the path. */
+/**
+ * Options of {@link readAudioFile}: those of `decodeAudio`; `source` defaults to the path.
+ * @example
+ * ```ts
+ * await readAudioFile('a.flac', { mono: true, sampleRate: 22050 } satisfies ReadAudioFileOptions);
+ * ```
+ */
 export type ReadAudioFileOptions = DecodeAudioOptions;
 
-/** Options of {@link streamAudioFile}: those of `decodeAudioStream` (`chunkSeconds` default 10). */
+/**
+ * Options of {@link streamAudioFile}: those of `decodeAudioStream` (`chunkSeconds` default 10).
+ * @example
+ * ```ts
+ * streamAudioFile('long.wav', { chunkSeconds: 60, mono: true } satisfies StreamAudioFileOptions);
+ * ```
+ */
 export type StreamAudioFileOptions = DecodeAudioStreamOptions;
 
-/** Information from {@link readAudioFileInfo}: {@link AudioInfo} plus the file's path and size. */
+/**
+ * Information from {@link readAudioFileInfo}: {@link AudioInfo} plus the file's path and size.
+ * @example
+ * ```ts
+ * const { path, bytes, format, duration } = await readAudioFileInfo('a.ogg');
+ * ```
+ */
 export interface AudioFileInfo extends AudioInfo {
   path: string;
   /** File size in bytes. */
