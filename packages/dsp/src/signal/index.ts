@@ -14,3 +14,13 @@ export {
   rmsLevel,
 } from './loudness.js';
 export type { LoudnessOptions, LevelNormalizeOptions, SignalOrAudio, SilencePolicy } from './loudness.js';
+export { chunkSpectrogram, windowAudio, windowAudioBatch } from './windows.js';
+export type {
+  AudioWindows,
+  BatchWindowSpan,
+  BatchWindows,
+  PadPolicy,
+  SpectrogramChunks,
+  WindowOptions,
+  WindowSpan,
+} from './windows.js';
