@@ -5,3 +5,5 @@ export * from './onset.js';
 export * from './rhythm.js';
 export * from './wavelet.js';
 export * from './rhythm-audio.js';
+export * from './classical.js';
+export * from './stack.js';
