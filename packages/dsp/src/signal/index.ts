@@ -21,6 +21,6 @@ export type {
   BatchWindows,
   PadPolicy,
   SpectrogramChunks,
-  WindowOptions,
+  AudioWindowOptions,
   WindowSpan,
 } from './windows.js';

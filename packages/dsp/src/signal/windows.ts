@@ -14,7 +14,7 @@ import { checkArrayLike, checkFinite, checkPositiveInt } from './validate.js';
 export type PadPolicy = 'repeat' | 'zero' | 'reflect' | 'drop';
 
 /** Options of {@link windowAudio}, {@link windowAudioBatch} and {@link chunkSpectrogram}. */
-export interface WindowOptions {
+export interface AudioWindowOptions {
   /** Window length in samples (frames for spectrograms); required. */
   length: number;
   /** Step between window starts (default `length`: no overlap). Give `hop` or `overlap`, not both. */
@@ -86,7 +86,7 @@ interface Plan {
 
 const POLICIES: readonly PadPolicy[] = ['repeat', 'zero', 'reflect', 'drop'];
 
-function plan(fn: string, options: WindowOptions): Plan {
+function plan(fn: string, options: AudioWindowOptions): Plan {
   if (options === null || typeof options !== 'object') {
     throw new InvalidArgumentError(`${fn}: options with at least { length } are required.`, {
       details: { key: 'options', actual: options },
@@ -202,7 +202,7 @@ function asSignal(fn: string, x: ArrayLike<number> | Audio, key: string): ArrayL
  * spans[0];      // { start: 0, end: 48000, isPadded: false }
  * ```
  */
-export function windowAudio(signal: ArrayLike<number> | Audio, options: WindowOptions): AudioWindows {
+export function windowAudio(signal: ArrayLike<number> | Audio, options: AudioWindowOptions): AudioWindows {
   const p = plan('windowAudio', options);
   const x = asSignal('windowAudio', signal, 'signal');
   const spans = spansFor(x.length, p);
@@ -227,7 +227,7 @@ export function windowAudio(signal: ArrayLike<number> | Audio, options: WindowOp
  */
 export function windowAudioBatch(
   signals: readonly (ArrayLike<number> | Audio)[],
-  options: WindowOptions,
+  options: AudioWindowOptions,
 ): BatchWindows {
   const fn = 'windowAudioBatch';
   if (!Array.isArray(signals)) {
@@ -269,7 +269,7 @@ export function windowAudioBatch(
  * const { tensor } = chunkSpectrogram(mel, { length: 384 });                            // [chunks, 128, 384]
  * ```
  */
-export function chunkSpectrogram(spec: Tensor, options: WindowOptions): SpectrogramChunks {
+export function chunkSpectrogram(spec: Tensor, options: AudioWindowOptions): SpectrogramChunks {
   const fn = 'chunkSpectrogram';
   if (
     !(spec instanceof Tensor) ||
