@@ -8,6 +8,7 @@ export * from './graph/shape.js';
 export * from './onnx/ir.js';
 export * from './onnx/encode.js';
 export * from './graph/losses.js';
+export * from './graph/composite.js';
 export * from './autodiff/grad.js';
 export { unbroadcast } from './autodiff/rules.js';
 export * from './optim/optimizer.js';
