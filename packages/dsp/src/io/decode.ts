@@ -251,7 +251,7 @@ export async function* decodePieces(
     return piece;
   };
   try {
-    for await (const bytes of readSequential(src, 0, COMPRESSED_READ_BYTES)) {
+    for await (const bytes of readSequential(src, start, COMPRESSED_READ_BYTES)) {
       if (isOgg) tail = keepTail(tail, bytes, 65_536 + 282);
       const p = await dec.decode(bytes);
       if (p) yield check(p);
