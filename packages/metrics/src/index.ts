@@ -54,3 +54,6 @@ export {
 export * from './streaming.js';
 export * from './threshold.js';
 export type { MetricWarning, WarningHandler, ZeroDivision } from './warnings.js';
+export * from './plots/charts.js';
+export { renderSvg } from './plots/render.js';
+export { type ReportOptions, renderReport, reportChartIds } from './plots/report.js';

@@ -131,7 +131,9 @@ describe('properties', () => {
         const cs = yScore.map((r) => cols.map((j) => r[j]!));
         const a = averagePrecisionScore(ct, cs, { average: 'none' });
         const b = averagePrecisionScore(yTrue, yScore, { average: 'none' });
-        cols.forEach((j, i) => close(a[i]!, b[j]!));
+        cols.forEach((j, i) => {
+          close(a[i]!, b[j]!);
+        });
         close(
           lwlrap(ct, cs, { ties: 'pessimistic' }).lwlrap,
           lwlrap(yTrue, yScore, { ties: 'pessimistic' }).lwlrap,

@@ -35,7 +35,9 @@ describe('threshold search', () => {
     // per-class thresholds are at least as good per class as the global one
     const perClassF1 = f1Score(yTrue, predict(yScore, pc.thresholds), { average: 'none', zeroDivision: 0 });
     const globalF1 = f1Score(yTrue, predict(yScore, g.threshold), { average: 'none', zeroDivision: 0 });
-    perClassF1.forEach((v, c) => expect(v).toBeGreaterThanOrEqual(globalF1[c]! - 1e-12));
+    perClassF1.forEach((v, c) => {
+      expect(v).toBeGreaterThanOrEqual(globalF1[c]! - 1e-12);
+    });
   });
   it('accepts any metric: names, count functions and prediction functions agree', () => {
     const byName = findBestThreshold(yTrue, yScore, { metric: 'hamming', fine: 50 });
