@@ -423,5 +423,12 @@ describe('encodeWav', () => {
       NonFiniteError,
     );
     expect(() => encodeWav({ sampleRate: 5, channels: [new Float32Array(1)] })).toThrow(/Sample rate 5 Hz/);
+    expect(() => encodeWav({ sampleRate: 8000.5, channels: [new Float32Array(1)] })).toThrow(
+      /integer sample rate/,
+    );
+    const many = Array.from({ length: 20000 }, () => new Float32Array(1));
+    expect(() => encodeWav({ sampleRate: 8000, channels: many }, { bitDepth: 32 })).toThrow(
+      /65535-byte frame/,
+    );
   });
 });

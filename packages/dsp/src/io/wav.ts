@@ -360,8 +360,11 @@ export interface EncodeWavOptions {
  * samples are stored bit-exactly. {@link decodeAudio} reads the result back exactly: float32 in, the same
  * float32 out; integer WAV bytes decoded and re-encoded at the same depth give the same bytes.
  *
- * @throws {@link InvalidAudioError} / {@link NonFiniteError} for invalid audio (no samples, NaN, …).
- * @throws {@link InvalidArgumentError} for an unsupported `bitDepth`, `float` without 32 bits, or data over 4 GiB.
+ * Empty audio (0 frames) gives a valid header-only file.
+ *
+ * @throws {@link InvalidAudioError} / {@link NonFiniteError} for invalid audio (no channels, NaN, …).
+ * @throws {@link InvalidArgumentError} for an unsupported `bitDepth`, `float` without 32 bits, a non-integer
+ * sample rate, more channels than a WAV block can hold, or data over 4 GiB.
  * @example
  * ```ts
  * const audio = createAudio(22050, [new Float32Array(22050).fill(0.25)]);
@@ -389,6 +392,20 @@ export function encodeWav(audio: Audio, options: EncodeWavOptions = {}): Uint8Ar
   const bps = bitDepth / 8;
   const blockAlign = nch * bps;
   const dataBytes = frames * blockAlign;
+  if (!Number.isInteger(sampleRate)) {
+    throw new InvalidArgumentError(
+      `encodeWav: WAV needs an integer sample rate, got ${sampleRate} Hz; resample first.`,
+      {
+        details: { key: 'sampleRate', actual: sampleRate },
+      },
+    );
+  }
+  if (blockAlign > 0xffff) {
+    throw new InvalidArgumentError(
+      `encodeWav: ${nch} channels × ${bps} bytes exceed WAV's 65535-byte frame; write fewer channels per file.`,
+      { details: { key: 'channels', actual: nch } },
+    );
+  }
   const extensible = nch > 2;
   const fmtSize = extensible ? 40 : float ? 18 : 16;
   const factSize = float ? 12 : 0;
