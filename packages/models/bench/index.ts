@@ -41,7 +41,11 @@ async function main(): Promise<void> {
   const rng = new Rng(0);
   const input = Tensor.zeros('float32', [BATCH, 1, 128, 128]);
   rng.fillNormal(input.data);
-  const target = Tensor.from('float32', Array.from({ length: BATCH * 11 }, () => (rng.uniform() < 0.3 ? 1 : 0)), [BATCH, 11]);
+  const target = Tensor.from(
+    'float32',
+    Array.from({ length: BATCH * 11 }, () => (rng.uniform() < 0.3 ? 1 : 0)),
+    [BATCH, 11],
+  );
   const t0 = performance.now();
   const artifacts = buildTrainingArtifacts({
     model: referenceCnn,
@@ -50,29 +54,51 @@ async function main(): Promise<void> {
     optimizer: { type: 'adamw', weightDecay: 0.01 },
   });
   const buildMs = performance.now() - t0;
-  const sessionOptions = { intraOpNumThreads: THREADS, interOpNumThreads: 1, executionMode: 'sequential' as const };
+  const sessionOptions = {
+    intraOpNumThreads: THREADS,
+    interOpNumThreads: 1,
+    executionMode: 'sequential' as const,
+  };
   const session = await TrainSession.create(ort, artifacts, { sessionOptions });
   const before = rssMb();
   const trainMs = await median(() => session.trainStep(input, target, 1e-3));
   const afterTrain = rssMb();
-  const { model } = buildInferenceModel(referenceCnn, ['N', 1, 128, 128], session.getWeights(), { sigmoid: true });
+  const { model } = buildInferenceModel(referenceCnn, ['N', 1, 128, 128], session.getWeights(), {
+    sigmoid: true,
+  });
   const inf = await ort.InferenceSession.create(model, sessionOptions);
   const feeds = { input: input.toOrt(ort.Tensor) };
   const inferMs = await median(() => inf.run(feeds));
   const evalMs = await median(() => session.evaluate(input, target));
   console.log(`reference CNN, batch ${BATCH}, ${THREADS} threads, median of ${REPS}`);
-  console.log(`  graph build (train + eval)      ${buildMs.toFixed(0)} ms, train-step model ${(artifacts.trainStep.byteLength / 1024).toFixed(0)} KiB`);
+  console.log(
+    `  graph build (train + eval)      ${buildMs.toFixed(0)} ms, train-step model ${(artifacts.trainStep.byteLength / 1024).toFixed(0)} KiB`,
+  );
   console.log(`  ORT train step                  ${trainMs.toFixed(0)} ms`);
   console.log(`  ORT eval step (loss, unfolded)  ${evalMs.toFixed(0)} ms`);
   console.log(`  ORT inference (BN folded)       ${inferMs.toFixed(0)} ms`);
-  console.log(`  process peak RSS ${afterTrain.hwm.toFixed(0)} MB (RSS before steps ${before.rss.toFixed(0)} MB, after ${afterTrain.rss.toFixed(0)} MB)`);
+  console.log(
+    `  process peak RSS ${afterTrain.hwm.toFixed(0)} MB (RSS before steps ${before.rss.toFixed(0)} MB, after ${afterTrain.rss.toFixed(0)} MB)`,
+  );
   const py = '/usr/bin/python3';
   if (existsSync(py)) {
     try {
-      const out = execFileSync(py, [join(here, 'torch_ref.py'), String(THREADS), String(BATCH), String(REPS)], { encoding: 'utf8' });
-      const ref = JSON.parse(out.trim().split('\n').pop()!) as { train_ms: number; eval_ms: number; peak_rss_mb: number };
-      console.log(`  PyTorch train step              ${ref.train_ms.toFixed(0)} ms   → ORT/PyTorch ${(trainMs / ref.train_ms).toFixed(2)}x (target ≤ 1.0x)`);
-      console.log(`  PyTorch eval forward            ${ref.eval_ms.toFixed(0)} ms   → inference speed-up ${(ref.eval_ms / inferMs).toFixed(2)}x (target ≥ 2.5x)`);
+      const out = execFileSync(
+        py,
+        [join(here, 'torch_ref.py'), String(THREADS), String(BATCH), String(REPS)],
+        { encoding: 'utf8' },
+      );
+      const ref = JSON.parse(out.trim().split('\n').pop()!) as {
+        train_ms: number;
+        eval_ms: number;
+        peak_rss_mb: number;
+      };
+      console.log(
+        `  PyTorch train step              ${ref.train_ms.toFixed(0)} ms   → ORT/PyTorch ${(trainMs / ref.train_ms).toFixed(2)}x (target ≤ 1.0x)`,
+      );
+      console.log(
+        `  PyTorch eval forward            ${ref.eval_ms.toFixed(0)} ms   → inference speed-up ${(ref.eval_ms / inferMs).toFixed(2)}x (target ≥ 2.5x)`,
+      );
       console.log(`  PyTorch process peak RSS        ${ref.peak_rss_mb.toFixed(0)} MB`);
     } catch (e) {
       console.log(`  (PyTorch reference unavailable: ${(e as Error).message.split('\n')[0]})`);

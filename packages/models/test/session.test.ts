@@ -291,3 +291,22 @@ describe('builder shape errors name the op and both shapes', () => {
     expect(referenceBatch(2).input.dims).toEqual([2, 1, 128, 128]);
   });
 });
+
+describe('@instr/models/node file helpers', () => {
+  it('writes and reads checkpoints and model files atomically', async () => {
+    const { saveCheckpointFile, loadCheckpointFile, writeModelFiles } = await import('@instr/models/node');
+    const { encodeCheckpoint } = await import('../src/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'instr-models-node-'));
+    const bytes = encodeCheckpoint({ step: 7, tensors: new Map([['w', Tensor.from('float32', [1, 2, 3])]]) });
+    await saveCheckpointFile(join(dir, 'a.ckpt'), bytes);
+    const back = decodeCheckpoint(await loadCheckpointFile(join(dir, 'a.ckpt')));
+    expect(back.step).toBe(7);
+    expect(Array.from(back.tensors.get('w')!.data as Float32Array)).toEqual([1, 2, 3]);
+    await expect(loadCheckpointFile(join(dir, 'missing.ckpt'))).rejects.toThrow(/missing\.ckpt/);
+    expect(() => decodeCheckpoint(new Uint8Array(10))).toThrow(/checkpoint/);
+    await writeModelFiles(join(dir, 'm.onnx'), {
+      model: new Uint8Array([1]),
+      externalData: { location: 'm.onnx.data', data: new Uint8Array([2]) },
+    });
+  });
+});
