@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@instr/core';
 import { checkInt, checkPositive, checkSignal, xlog2x } from './validate.js';
-import { realDftPower } from './fft-internal.js';
+import { RealFFTPlan } from '../spectral/index.js';
 
 /** Options of {@link permutationEntropy} and {@link svdEntropy} (antropy's defaults). */
 export interface EmbeddingEntropyOptions {
@@ -39,6 +39,9 @@ function embeddingParams(fn: string, x: ArrayLike<number>, options: EmbeddingEnt
  */
 export function permutationEntropy(x: ArrayLike<number>, options: EmbeddingEntropyOptions = {}): number {
   const { order, delay, rows, normalize } = embeddingParams('permutationEntropy', x, options);
+  let space = 1;
+  for (let k = 0; k < order; k++) space *= order;
+  const dense = space <= 1 << 20 ? new Float64Array(space) : null;
   const counts = new Map<number, number>();
   const idx = new Int32Array(order);
   const vals = new Float64Array(order);
@@ -62,10 +65,15 @@ export function permutationEntropy(x: ArrayLike<number>, options: EmbeddingEntro
     }
     let hash = 0;
     for (let k = 0; k < order; k++) hash += idx[k]! * mult[k]!;
-    counts.set(hash, (counts.get(hash) ?? 0) + 1);
+    if (dense) dense[hash]!++;
+    else counts.set(hash, (counts.get(hash) ?? 0) + 1);
   }
   let pe = 0;
-  for (const c of counts.values()) pe -= xlog2x(c / rows);
+  if (dense) {
+    for (const c of dense) pe -= xlog2x(c / rows);
+  } else {
+    for (const c of counts.values()) pe -= xlog2x(c / rows);
+  }
   if (normalize) {
     let fact = 1;
     for (let k = 2; k <= order; k++) fact *= k;
@@ -202,15 +210,17 @@ export function welchPsd(x: ArrayLike<number>, sampleRate: number, options: Welc
   const nbins = Math.floor(nperseg / 2) + 1;
   const psd = new Float64Array(nbins);
   const seg = new Float64Array(nperseg);
-  const power = new Float64Array(nbins);
+  const plan = new RealFFTPlan(nperseg);
+  const re = new Float64Array(nbins);
+  const im = new Float64Array(nbins);
   for (let s = 0; s < nseg; s++) {
     const start = s * step;
     let mean = 0;
     for (let i = 0; i < nperseg; i++) mean += x[start + i]!;
     mean /= nperseg;
     for (let i = 0; i < nperseg; i++) seg[i] = (x[start + i]! - mean) * win[i]!;
-    realDftPower(seg, power);
-    for (let k = 0; k < nbins; k++) psd[k]! += power[k]!;
+    plan.forward(seg, re, im);
+    for (let k = 0; k < nbins; k++) psd[k]! += re[k]! * re[k]! + im[k]! * im[k]!;
   }
   const scale = 1 / (sampleRate * winPow * nseg);
   for (let k = 0; k < nbins; k++) psd[k]! *= scale;
@@ -274,22 +284,32 @@ export interface HjorthParameters {
 export function hjorthParameters(x: ArrayLike<number>): HjorthParameters {
   checkSignal('hjorthParameters', x, 3, 'x');
   const n = x.length;
-  const varX = variance(n, (i) => x[i]!);
-  const varD = variance(n - 1, (i) => x[i + 1]! - x[i]!);
-  const varDD = variance(n - 2, (i) => x[i + 2]! - 2 * x[i + 1]! + x[i]!);
+  // Means first, then squared deviations: two passes over x, its differences computed on the fly.
+  let m0 = 0;
+  let m1 = 0;
+  let m2 = 0;
+  for (let i = 0; i < n; i++) m0 += x[i]!;
+  for (let i = 0; i + 1 < n; i++) m1 += x[i + 1]! - x[i]!;
+  for (let i = 0; i + 2 < n; i++) m2 += x[i + 2]! - 2 * x[i + 1]! + x[i]!;
+  m0 /= n;
+  m1 /= n - 1;
+  m2 /= n - 2;
+  let v0 = 0;
+  let v1 = 0;
+  let v2 = 0;
+  for (let i = 0; i < n; i++) {
+    const a = x[i]!;
+    v0 += (a - m0) ** 2;
+    if (i + 1 < n) {
+      const d = x[i + 1]! - a;
+      v1 += (d - m1) ** 2;
+      if (i + 2 < n) v2 += (x[i + 2]! - 2 * x[i + 1]! + a - m2) ** 2;
+    }
+  }
+  const varX = v0 / n;
+  const varD = v1 / (n - 1);
+  const varDD = v2 / (n - 2);
   const mobility = Math.sqrt(varD / varX);
   const complexity = Math.sqrt(varDD / varD) / mobility;
   return { mobility, complexity };
-}
-
-function variance(n: number, at: (i: number) => number): number {
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += at(i);
-  mean /= n;
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    const d = at(i) - mean;
-    v += d * d;
-  }
-  return v / n;
 }
