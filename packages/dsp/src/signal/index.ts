@@ -24,3 +24,5 @@ export type {
   AudioWindowOptions,
   WindowSpan,
 } from './windows.js';
+export { StreamingLogMel } from './streaming-mel.js';
+export type { StreamingLogMelOptions } from './streaming-mel.js';
