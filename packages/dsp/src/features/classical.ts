@@ -19,6 +19,10 @@ import { checkPositive, checkSignal } from './validate.js';
 /**
  * Names of the 28 values returned by {@link classicalFeatures}, in order — the column names of the
  * reference SVM baseline (lumen-audio `ManageData._Feature` / its EDA).
+ * @example
+ * ```ts
+ * CLASSICAL_FEATURE_NAMES.indexOf('sp_cent'); // 13
+ * ```
  */
 export const CLASSICAL_FEATURE_NAMES = [
   'mfcc1',
@@ -51,16 +55,34 @@ export const CLASSICAL_FEATURE_NAMES = [
   'Hjorth_com',
 ] as const;
 
-/** One of {@link CLASSICAL_FEATURE_NAMES}. */
+/**
+ * One of {@link CLASSICAL_FEATURE_NAMES}.
+ * @example
+ * ```ts
+ * const name: ClassicalFeatureName = 'Hjorth_mob';
+ * ```
+ */
 export type ClassicalFeatureName = (typeof CLASSICAL_FEATURE_NAMES)[number];
 
-/** Options of {@link classicalFeatures}. */
+/**
+ * Options of {@link classicalFeatures}.
+ * @example
+ * ```ts
+ * classicalFeatures(clip16k, { sampleRate: 16000 });
+ * ```
+ */
 export interface ClassicalFeatureOptions {
   /** Sample rate of `y` in Hz. Default 22050 (the reference loads every clip with librosa's default rate). */
   sampleRate?: number;
 }
 
-/** Shortest signal {@link classicalFeatures} accepts (the spectral-contrast octave bands need enough bins). */
+/**
+ * Shortest signal {@link classicalFeatures} accepts (the spectral-contrast octave bands need enough bins).
+ * @example
+ * ```ts
+ * if (clip.length >= CLASSICAL_MIN_SAMPLES) classicalFeatures(clip);
+ * ```
+ */
 export const CLASSICAL_MIN_SAMPLES = 2048;
 
 /**

@@ -2,7 +2,13 @@ import { InvalidArgumentError } from '@instr/core';
 import { checkInt, checkPositive, checkSignal, xlog2x } from './validate.js';
 import { RealFFTPlan } from '../spectral/index.js';
 
-/** Options of {@link permutationEntropy} and {@link svdEntropy} (antropy's defaults). */
+/**
+ * Options of {@link permutationEntropy} and {@link svdEntropy} (antropy's defaults).
+ * @example
+ * ```ts
+ * permutationEntropy(y, { order: 4, delay: 2, normalize: true });
+ * ```
+ */
 export interface EmbeddingEntropyOptions {
   /** Embedding dimension (antropy `order`). Default 3. */
   order?: number;
@@ -154,7 +160,13 @@ function singularValues(x: ArrayLike<number>, order: number, delay: number, rows
   });
 }
 
-/** Options of {@link welchPsd} and {@link spectralEntropy}. Defaults are `scipy.signal.welch`'s. */
+/**
+ * Options of {@link welchPsd} and {@link spectralEntropy}. Defaults are `scipy.signal.welch`'s.
+ * @example
+ * ```ts
+ * welchPsd(y, 22050, { nperseg: 512, noverlap: 384 });
+ * ```
+ */
 export interface WelchOptions {
   /** Segment length. Default 256 (scipy's default), shortened to the signal length for shorter signals. */
   nperseg?: number;
@@ -162,7 +174,13 @@ export interface WelchOptions {
   noverlap?: number;
 }
 
-/** Result of {@link welchPsd}. */
+/**
+ * Result of {@link welchPsd}.
+ * @example
+ * ```ts
+ * const { freqs, psd } = welchPsd(y, 22050);
+ * ```
+ */
 export interface WelchResult {
   /** Frequencies in Hz of the `nperseg/2 + 1` one-sided bins. */
   freqs: Float64Array;
@@ -231,7 +249,13 @@ export function welchPsd(x: ArrayLike<number>, sampleRate: number, options: Welc
   return { freqs, psd };
 }
 
-/** Options of {@link spectralEntropy}. */
+/**
+ * Options of {@link spectralEntropy}.
+ * @example
+ * ```ts
+ * spectralEntropy(y, 22050, { nperseg: 512, normalize: true });
+ * ```
+ */
 export interface SpectralEntropyOptions extends WelchOptions {
   /** Divide by `log2(number of bins)` so the result lies in [0, 1]. Default false, as antropy. */
   normalize?: boolean;
@@ -261,7 +285,13 @@ export function spectralEntropy(
   return options.normalize ? h / Math.log2(psd.length) : h;
 }
 
-/** Hjorth parameters of a signal. */
+/**
+ * Hjorth parameters of a signal.
+ * @example
+ * ```ts
+ * const { mobility, complexity }: HjorthParameters = hjorthParameters(y);
+ * ```
+ */
 export interface HjorthParameters {
   /** `sqrt(var(x') / var(x))`. */
   mobility: number;

@@ -6,7 +6,13 @@ import { checkMatrix, checkPositive } from './validate.js';
 const FLOAT32_TINY = 1.1754943508222875e-38;
 const FLOAT64_TINY = 2.2250738585072014e-308;
 
-/** Options of {@link softMask}. */
+/**
+ * Options of {@link softMask}.
+ * @example
+ * ```ts
+ * softMask(H, P, { power: Number.POSITIVE_INFINITY }); // binary mask
+ * ```
+ */
 export interface SoftMaskOptions {
   /** Exponent of the mask; `Infinity` gives a hard (binary) mask. Default 1, as librosa. */
   power?: number;
@@ -80,7 +86,13 @@ export function softMask<D extends 'float32' | 'float64'>(
   return out;
 }
 
-/** Options of {@link hpss}; defaults are `librosa.decompose.hpss`'s. */
+/**
+ * Options of {@link hpss}; defaults are `librosa.decompose.hpss`'s.
+ * @example
+ * ```ts
+ * hpss(S, { kernelSize: [17, 31], margin: [2, 2] }); // a residual is left out
+ * ```
+ */
 export interface HpssOptions {
   /** Median-filter lengths: one number for both, or `[harmonic (frames), percussive (bins)]`. Default 31. */
   kernelSize?: number | readonly [number, number];
@@ -92,7 +104,13 @@ export interface HpssOptions {
   margin?: number | readonly [number, number];
 }
 
-/** Output of {@link hpss}. */
+/**
+ * Output of {@link hpss}.
+ * @example
+ * ```ts
+ * const { harmonic, percussive }: HpssResult<'float32'> = hpss(S);
+ * ```
+ */
 export interface HpssResult<D extends 'float32' | 'float64'> {
   /** `S · M_harmonic` (or the mask when `mask` is set). */
   harmonic: Tensor<D>;
@@ -157,7 +175,13 @@ export function hpss<D extends 'float32' | 'float64'>(
   return { harmonic: maskHarm, percussive: maskPerc };
 }
 
-/** Options of {@link harmonicPercussive}: HPSS options plus the STFT's (defaults of `librosa.effects.hpss`). */
+/**
+ * Options of {@link harmonicPercussive}: HPSS options plus the STFT's (defaults of `librosa.effects.hpss`).
+ * @example
+ * ```ts
+ * harmonicPercussive(y, { nFft: 1024, hopLength: 256, margin: 3 });
+ * ```
+ */
 export interface HarmonicPercussiveOptions extends Omit<HpssOptions, 'mask'> {
   /** FFT length. Default 2048. */
   nFft?: number;
@@ -171,7 +195,13 @@ export interface HarmonicPercussiveOptions extends Omit<HpssOptions, 'mask'> {
   padMode?: PadMode;
 }
 
-/** Output of {@link harmonicPercussive}: two signals of the input's length. */
+/**
+ * Output of {@link harmonicPercussive}: two signals of the input's length.
+ * @example
+ * ```ts
+ * const { harmonic, percussive } = harmonicPercussive(y);
+ * ```
+ */
 export interface HarmonicPercussiveResult {
   harmonic: Float32Array;
   percussive: Float32Array;

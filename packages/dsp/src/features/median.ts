@@ -2,7 +2,7 @@ import { Tensor } from '@instr/core';
 import { checkInt, checkMatrix } from './validate.js';
 
 /** Index of `i` in a line of length `n` under scipy.ndimage's `mode='reflect'` (d c b a | a b c d | d c b a). */
-export function reflectIndex(i: number, n: number): number {
+function reflectIndex(i: number, n: number): number {
   if (n === 1) return 0;
   const period = 2 * n;
   let j = i % period;
@@ -63,7 +63,13 @@ function medianLine(
   }
 }
 
-/** Options of {@link medianFilter}. */
+/**
+ * Options of {@link medianFilter}.
+ * @example
+ * ```ts
+ * medianFilter(S, { axis: 0, size: 31 }); // along frequency
+ * ```
+ */
 export interface MedianFilterOptions {
   /** Axis to filter along: 0 = bins (down the columns), 1 = frames (along the rows). */
   axis: 0 | 1;

@@ -4,10 +4,22 @@ import { checkFinite, checkInt, checkMatrix, checkPositive, checkSignal } from '
 const fr = Math.fround;
 const FLOAT32_TINY = 1.1754943508222875e-38;
 
-/** How {@link onsetStrengthFromSpectrogram} combines the per-bin differences of one frame. */
+/**
+ * How {@link onsetStrengthFromSpectrogram} combines the per-bin differences of one frame.
+ * @example
+ * ```ts
+ * onsetStrengthFromSpectrogram(melDb, { aggregate: 'median' });
+ * ```
+ */
 export type OnsetAggregate = 'mean' | 'median';
 
-/** Options of {@link onsetStrengthFromSpectrogram}; defaults are `librosa.onset.onset_strength`'s. */
+/**
+ * Options of {@link onsetStrengthFromSpectrogram}; defaults are `librosa.onset.onset_strength`'s.
+ * @example
+ * ```ts
+ * onsetStrengthFromSpectrogram(melDb, { lag: 2, maxSize: 3 }); // SuperFlux-style
+ * ```
+ */
 export interface OnsetStrengthOptions {
   /** Time lag (frames) of the difference. Default 1. */
   lag?: number;
@@ -120,7 +132,13 @@ function reflect(i: number, n: number): number {
   return j;
 }
 
-/** Parameters of {@link peakPick} (librosa `util.peak_pick`), all in frames except `delta`. */
+/**
+ * Parameters of {@link peakPick} (librosa `util.peak_pick`), all in frames except `delta`.
+ * @example
+ * ```ts
+ * peakPick(env, { preMax: 3, postMax: 3, preAvg: 3, postAvg: 5, delta: 0.5, wait: 10 });
+ * ```
+ */
 export interface PeakPickOptions {
   /** Frames before `n` over which the maximum is taken. */
   preMax: number;
@@ -197,7 +215,13 @@ export function peakPick(x: ArrayLike<number>, options: PeakPickOptions): Int32A
   return Int32Array.from(peaks);
 }
 
-/** Options of {@link onsetDetectFromEnvelope}; defaults are `librosa.onset.onset_detect`'s. */
+/**
+ * Options of {@link onsetDetectFromEnvelope}; defaults are `librosa.onset.onset_detect`'s.
+ * @example
+ * ```ts
+ * onsetDetectFromEnvelope(env, 22050, { delta: 0.2, backtrack: true });
+ * ```
+ */
 export interface OnsetDetectOptions extends Partial<PeakPickOptions> {
   /** Hop length of the envelope in samples (sets the default peak-picking windows). Default 512. */
   hopLength?: number;

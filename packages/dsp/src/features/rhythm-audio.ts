@@ -14,7 +14,13 @@ import {
 } from './rhythm.js';
 import { checkPositive, checkSignal } from './validate.js';
 
-/** Options of {@link onsetStrength}: the flux options plus the mel spectrogram's (librosa defaults). */
+/**
+ * Options of {@link onsetStrength}: the flux options plus the mel spectrogram's (librosa defaults).
+ * @example
+ * ```ts
+ * onsetStrength(y, 44100, { nMels: 64, fmax: 8000, detrend: true });
+ * ```
+ */
 export interface OnsetStrengthAudioOptions extends OnsetStrengthOptions {
   /** Number of mel bands. Default 128. */
   nMels?: number;

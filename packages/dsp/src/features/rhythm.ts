@@ -4,7 +4,13 @@ import { checkInt, checkPositive, checkSignal } from './validate.js';
 const fr = Math.fround;
 const FLOAT32_TINY = 1.1754943508222875e-38;
 
-/** Options of {@link tempogram}; defaults are `librosa.feature.tempogram`'s. */
+/**
+ * Options of {@link tempogram}; defaults are `librosa.feature.tempogram`'s.
+ * @example
+ * ```ts
+ * tempogram(env, { winLength: 256, center: false });
+ * ```
+ */
 export interface TempogramOptions {
   /** Autocorrelation window in frames. Default 384. */
   winLength?: number;
@@ -76,7 +82,13 @@ export function tempogram(envelope: ArrayLike<number>, options: TempogramOptions
   return new Tensor('float64', out, [win, frames]);
 }
 
-/** BPM of each autocorrelation lag, as `librosa.tempo_frequencies` (lag 0 is `Infinity`). */
+/**
+ * BPM of each autocorrelation lag, as `librosa.tempo_frequencies` (lag 0 is `Infinity`).
+ * @example
+ * ```ts
+ * tempoFrequencies(4, 22050); // [Infinity, 2583.98, 1291.99, 861.33]
+ * ```
+ */
 export function tempoFrequencies(nBins: number, sampleRate: number, hopLength = 512): Float64Array {
   const out = new Float64Array(nBins);
   out[0] = Number.POSITIVE_INFINITY;
@@ -84,7 +96,13 @@ export function tempoFrequencies(nBins: number, sampleRate: number, hopLength = 
   return out;
 }
 
-/** Options of {@link tempoFromEnvelope}; defaults are `librosa.feature.tempo`'s. */
+/**
+ * Options of {@link tempoFromEnvelope}; defaults are `librosa.feature.tempo`'s.
+ * @example
+ * ```ts
+ * tempoFromEnvelope(env, 22050, { startBpm: 90, maxTempo: 200, aggregate: 'none' });
+ * ```
+ */
 export interface TempoOptions {
   /** Hop length of the envelope in samples. Default 512. */
   hopLength?: number;
@@ -188,7 +206,13 @@ export function tempoFromEnvelope(
   return out;
 }
 
-/** Options of {@link beatTrackFromEnvelope}; defaults are `librosa.beat.beat_track`'s. */
+/**
+ * Options of {@link beatTrackFromEnvelope}; defaults are `librosa.beat.beat_track`'s.
+ * @example
+ * ```ts
+ * beatTrackFromEnvelope(env, 22050, { bpm: 128, tightness: 400, trim: false });
+ * ```
+ */
 export interface BeatTrackOptions {
   /** Hop length of the envelope in samples. Default 512. */
   hopLength?: number;
@@ -202,7 +226,13 @@ export interface BeatTrackOptions {
   bpm?: number;
 }
 
-/** Output of {@link beatTrackFromEnvelope}. */
+/**
+ * Output of {@link beatTrackFromEnvelope}.
+ * @example
+ * ```ts
+ * const { tempo, beats }: BeatTrackResult = beatTrack(y, 22050);
+ * ```
+ */
 export interface BeatTrackResult {
   /** Global tempo in BPM (0 for an all-zero envelope). */
   tempo: number;

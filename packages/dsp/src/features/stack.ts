@@ -3,7 +3,13 @@ import { chromaStft, melSpectrogram, powerToDb, type Signal } from '../spectral/
 import { checkInt, checkPositive, checkSignal } from './validate.js';
 import { scalogram, type WaveletForm } from './wavelet.js';
 
-/** Options of {@link melChromaScalogram}. */
+/**
+ * Options of {@link melChromaScalogram}.
+ * @example
+ * ```ts
+ * melChromaScalogram(y, { nBins: 64, hopLength: 256, tuning: 0 });
+ * ```
+ */
 export interface MelChromaScalogramOptions {
   /** Sample rate of `y`. Default 22050 (the reference's). */
   sampleRate?: number;

@@ -7,10 +7,20 @@ import { checkInt, checkPositive, checkSignal } from './validate.js';
  * - `'gaussian'`: Gaussian-modulated cosine, `scipy.signal.gausspulse(t, fc=1/scale)` (bw 0.5, bwr −6 dB);
  * - `'dog'`: derivative of a Gaussian of width `scale`, `-t·exp(-t²/(2·scale²)) / (√(2π)·scale²)`;
  * - `'ricker'`: Mexican hat, `scipy.signal.ricker(kernelSize, a = int(kernelSize·scale/timeResolution))`.
+ * @example
+ * ```ts
+ * scalogram(y, { wavelet: 'dog' satisfies WaveletForm });
+ * ```
  */
 export type WaveletForm = 'gaussian' | 'dog' | 'ricker';
 
-/** Options of {@link scalogram}; defaults are the reference's (`WaveletConv`). */
+/**
+ * Options of {@link scalogram}; defaults are the reference's (`WaveletConv`).
+ * @example
+ * ```ts
+ * scalogram(y, { nScales: 64, minSf: 0.05, maxSf: 1, stride: 256 });
+ * ```
+ */
 export interface ScalogramOptions {
   /** Wavelet shape. Default `'gaussian'`. */
   wavelet?: WaveletForm;
