@@ -45,7 +45,7 @@ function time(fn: () => unknown, reps = 5): number {
 /** Times the Python reference; returns ms per case, or null without a usable interpreter. */
 function pythonTimes(n3: number, n30: number): Record<string, number> | null {
   if (!existsSync(PY)) return null;
-  const script = String.raw`
+  const script = `
 import json, sys, time, os
 import numpy as np
 sys.path.insert(0, os.path.join(${JSON.stringify(fileURLToPath(new URL('../scripts', import.meta.url)))}))

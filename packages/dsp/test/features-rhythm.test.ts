@@ -68,7 +68,12 @@ describe.skipIf(!sharedDir)(
             librosaNpy(`${name}__onset_detect__default`).data as BigInt64Array,
             Number,
           );
-          if (name !== 'sig_a') expect(Array.from(onsetDetect(y, sr))).toEqual(onsets);
+          const detected = Array.from(onsetDetect(y, sr));
+          if (name !== 'sig_a') expect(detected).toEqual(onsets);
+          else
+            console.log(
+              `onset_detect(y) sig_a: ${detected.filter((f) => onsets.includes(f)).length}/${onsets.length} shared`,
+            );
           expect(tempo(y, sr)[0]).toBeCloseTo(
             (librosaNpy(`${name}__tempo__default`).data as Float64Array)[0]!,
             9,

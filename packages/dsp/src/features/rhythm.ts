@@ -70,8 +70,20 @@ export function tempogram(envelope: ArrayLike<number>, options: TempogramOptions
     for (let i = 0; i < win; i++) seg[i] = padded[t + i]! * window[i]!;
     let peak = 0;
     for (let lag = 0; lag < win; lag++) {
-      let s = 0;
-      for (let i = 0; i + lag < win; i++) s += seg[i]! * seg[i + lag]!;
+      const m = win - lag;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let i = 0;
+      for (; i + 3 < m; i += 4) {
+        s0 += seg[i]! * seg[i + lag]!;
+        s1 += seg[i + 1]! * seg[i + 1 + lag]!;
+        s2 += seg[i + 2]! * seg[i + 2 + lag]!;
+        s3 += seg[i + 3]! * seg[i + 3 + lag]!;
+      }
+      for (; i < m; i++) s0 += seg[i]! * seg[i + lag]!;
+      const s = s0 + s1 + (s2 + s3);
       out[lag * frames + t] = s;
       peak = Math.max(peak, Math.abs(s));
     }
