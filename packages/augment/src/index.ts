@@ -13,3 +13,8 @@ export * from './spectrogram/spectrogram.js';
 export * from './transform.js';
 export * from './waveform/basic.js';
 export * from './waveform/filters.js';
+export * from './waveform/vocoder.js';
+export { type ClipSet, preloadClips } from './waveform/clips.js';
+export * from './waveform/loudness.js';
+export * from './waveform/noise.js';
+export * from './waveform/reverb.js';
