@@ -11,7 +11,7 @@ from torch import nn
 
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
 BATCH = int(sys.argv[2]) if len(sys.argv) > 2 else 32
-REPS = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+REPS = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3].isdigit() else 5
 CH = [1, 32, 64, 128, 256]
 
 
@@ -55,6 +55,26 @@ def median(f):
     ts.sort()
     return ts[len(ts) // 2]
 
+
+if '--serve' in sys.argv:
+    # Interleaved mode: one command per line ("train" or "eval"), answers the elapsed ms, so the caller can
+    # alternate PyTorch and ONNX Runtime runs under the same machine load.
+    for line in sys.stdin:
+        cmd = line.strip()
+        if cmd == 'rss':
+            print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, flush=True)
+            continue
+        if cmd == 'train':
+            net.train()
+            s = time.perf_counter()
+            step()
+        else:
+            net.eval()
+            with torch.no_grad():
+                s = time.perf_counter()
+                net(x)
+        print((time.perf_counter() - s) * 1000, flush=True)
+    sys.exit(0)
 
 net.train()
 train_ms = median(step)
