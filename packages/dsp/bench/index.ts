@@ -5,6 +5,7 @@
 const BENCHES: [string, string][] = [
   ['./features.js', 'benchFeatures'],
   ['./signal-resample.js', 'runResampleBench'],
+  ['./spectral.js', 'benchSpectral'],
 ];
 
 for (const [path, fn] of BENCHES) {

@@ -48,13 +48,14 @@ function toDb(
   options: ToDbOptions,
   defaultAmin: number,
   fn: string,
+  trusted = false,
 ): FloatTensor {
   checkTensor(S, fn);
   const amin = checkPositive(options.amin ?? defaultAmin, fn, 'amin');
   const topDb = options.topDb === undefined ? 80 : options.topDb;
   if (topDb !== null) checkPositive(topDb, fn, 'topDb', true);
   const data = S.data;
-  checkFinite(data, fn, 'S');
+  if (!trusted) checkFinite(data, fn, 'S');
   const n = data.length;
   const out = S.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
   // amplitude_to_db(S) = power_to_db(|S|², ref=ref², amin=amin²)
@@ -65,17 +66,26 @@ function toDb(
     floor = amin * amin;
   }
   const offset = 10 * Math.log10(Math.max(floor, ref));
-  for (let i = 0; i < n; i++) {
-    let v = Math.abs(data[i]!);
-    if (square) v *= v;
-    const db = 10 * Math.log10(Math.max(v, floor)) - offset;
-    out[i] = db;
+  let max = Number.NEGATIVE_INFINITY;
+  if (square) {
+    for (let i = 0; i < n; i++) {
+      const a = data[i]!;
+      const v = a * a;
+      const db = 10 * Math.log10(Math.max(v, floor)) - offset;
+      out[i] = db;
+      if (db > max) max = db;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = Math.abs(data[i]!);
+      const db = 10 * Math.log10(Math.max(v, floor)) - offset;
+      out[i] = db;
+      if (db > max) max = db;
+    }
   }
   if (topDb !== null && n > 0) {
-    // Compare against the stored (possibly float32-rounded) maximum, as numpy does.
-    let storedMax = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < n; i++) if (out[i]! > storedMax) storedMax = out[i]!;
-    const lo = storedMax - topDb;
+    // Clip against the stored (float32-rounded for float32 data) maximum, as numpy does.
+    const lo = (S.dtype === 'float32' ? Math.fround(max) : max) - topDb;
     for (let i = 0; i < n; i++) if (out[i]! < lo) out[i] = lo;
   }
   return new Tensor(S.dtype, out as never, S.dims) as FloatTensor;
@@ -161,5 +171,13 @@ export interface LogMelSpectrogramOptions extends MelSpectrogramOptions, ToDbOpt
  */
 export function logMelSpectrogram(y: Signal, options: LogMelSpectrogramOptions): Tensor<'float32'> {
   const M = melSpectrogram(y, options);
-  return powerToDb(M, { ref: options.ref, amin: options.amin, topDb: options.topDb });
+  // The mel spectrogram of a checked signal is finite: skip the second scan.
+  return toDb(
+    M,
+    false,
+    { ref: options.ref, amin: options.amin, topDb: options.topDb },
+    1e-10,
+    'logMelSpectrogram',
+    true,
+  ) as Tensor<'float32'>;
 }

@@ -170,6 +170,11 @@ export class FFTPlan {
     }
   }
 
+  /** @internal Stage radices, sub-lengths, strides and twiddles (used by the WebAssembly kernels). */
+  stageList(): readonly { p: number; m: number; s: number; tw: Float64Array }[] {
+    return this.stages;
+  }
+
   /**
    * Forward transform (unscaled, e^{-2πi…}) of `inRe + i·inIm` into `outRe + i·outIm`.
    * Input and output may be the same arrays. Arrays must hold at least `n` elements.
@@ -728,9 +733,10 @@ export class RealFFTPlan {
   private readonly zi: Float64Array;
   private readonly Zr: Float64Array;
   private readonly Zi: Float64Array;
-  /** e^{-2πik/n}, k < n/2 (even n only). */
-  private readonly wr: Float64Array;
-  private readonly wi: Float64Array;
+  /** @internal e^{-2πik/n}, k < n/2 (even n only). */
+  readonly wr: Float64Array;
+  /** @internal */
+  readonly wi: Float64Array;
 
   constructor(n: number) {
     checkLength(n, 'RealFFTPlan');

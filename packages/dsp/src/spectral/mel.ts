@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Tensor } from '@instr/core';
-import { frameCount, forEachFrame, resolveStft, type StftOptions } from './stft.js';
+import { frameCount, forEachFrame, paddedSample, resolveStft, type StftOptions } from './stft.js';
 import { checkInt, checkMatrix, checkPositive, checkSampleRate, checkSignal, type Signal } from './util.js';
+import { WasmRfft } from './wasm.js';
 
 /** Mel scale options shared by the conversion functions. */
 export interface MelScaleOptions {
@@ -262,6 +263,26 @@ export function melSpectrogram(y: Signal, options: MelSpectrogramOptions): Tenso
   const power = checkPositive(options.power ?? 2, fn, 'power');
   const nFrames = frameCount(y.length, cfg, fn);
   const out = new Float32Array(bank.nMels * nFrames);
+  const kernel =
+    y instanceof Float32Array && nFrames >= 2 && (power === 1 || power === 2)
+      ? WasmRfft.create(cfg.nFft, cfg.window)
+      : null;
+  if (kernel) {
+    // Fused WebAssembly path: windowed load, two-frame FFT, power, sparse mel; no per-frame allocation.
+    const pairs = Math.ceil(nFrames / 2);
+    const stride = 2 * pairs;
+    const total = (stride - 1) * cfg.hop + cfg.nFft;
+    const pad = cfg.center ? Math.floor(cfg.nFft / 2) : 0;
+    const bankAt = kernel.freeAt;
+    const sigAt = kernel.writeBank(bank, bankAt);
+    const outAt = (sigAt + total * 4 + 15) & ~15;
+    kernel.ensure(outAt + bank.nMels * stride * 4);
+    kernel.writeSignal(y as Float32Array, pad, total, sigAt, (j) => paddedSample(y, j, cfg.padMode));
+    kernel.mel(sigAt, cfg.hop, pairs, bankAt, bank.nMels, outAt, stride, power as 1 | 2);
+    const res = new Float32Array(kernel.memory, outAt, bank.nMels * stride);
+    for (let m = 0; m < bank.nMels; m++) out.set(res.subarray(m * stride, m * stride + nFrames), m * nFrames);
+    return new Tensor('float32', out, [bank.nMels, nFrames]);
+  }
   const spec = new Float64Array(cfg.bins);
   const bins = cfg.bins;
   forEachFrame(y, cfg, nFrames, (t, re, im) => {
