@@ -64,7 +64,15 @@ export function rmsLevel(x: SignalOrAudio): number {
   return Math.sqrt(s / n);
 }
 
-/** Coefficients `[b0, b1, b2, a1, a2]` of the two K-weighting biquads (BS.1770-4) at `sampleRate`. */
+/**
+ * Coefficients `[b0, b1, b2, a1, a2]` (a0 = 1) of the two K-weighting biquads of BS.1770-4 — the
+ * high-shelf "pre-filter" and the RLB high-pass — at `sampleRate`.
+ * @example
+ * ```ts
+ * const [shelf, highpass] = kWeightingCoefficients(48000);
+ * shelf[0]; // 1.53512485958697 (the standard's b0)
+ * ```
+ */
 export function kWeightingCoefficients(sampleRate: number): [number[], number[]] {
   // Analogue prototypes of the 48 kHz filters of ITU-R BS.1770, mapped to any rate with the bilinear
   // transform as libebur128 and FFmpeg do. At 48 kHz these reproduce the standard's coefficients.

@@ -32,7 +32,13 @@ export interface ResampleOptions {
   rolloff?: number;
 }
 
-/** Largest accepted ratio between the two rates, either way. */
+/**
+ * Largest accepted ratio between the two rates, either way (256: e.g. 768 kHz → 3 kHz).
+ * @example
+ * ```ts
+ * if (to / from > MAX_RESAMPLE_RATIO) throw new Error('resample in two steps');
+ * ```
+ */
 export const MAX_RESAMPLE_RATIO = 256;
 
 const PRESETS = {

@@ -177,7 +177,11 @@ export class StreamingLogMel {
     for (let c = 0; c < count; c++) {
       const t = this.nextFrame + c;
       const start = t * hop - this.pad;
-      for (let i = 0; i < nFft; i++) frame[i] = this.sample(start + i, n, padMode, final);
+      if (start >= 0 && start + nFft <= this.total) {
+        frame.set(this.buf.subarray(start - this.bufStart, start - this.bufStart + nFft));
+      } else {
+        for (let i = 0; i < nFft; i++) frame[i] = this.sample(start + i, n, padMode, final);
+      }
       plan.forwardUnchecked(frame, 0, re, im, window);
       if (power === 2) {
         for (let k = 0; k < bins; k++) spec[k] = re[k]! * re[k]! + im[k]! * im[k]!;
