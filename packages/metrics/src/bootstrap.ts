@@ -1,7 +1,13 @@
 import { InvalidArgumentError, Rng, type Seed } from '@instr/core';
 import { type Matrix, type MatrixInput, toMatrix } from './input.js';
 
-/** Options of {@link bootstrap}. */
+/**
+ * Options of {@link bootstrap}.
+ * @example
+ * ```ts
+ * bootstrap(yTrue, yScore, (t, s) => f1Score(t, predict(s)), { nResamples: 500, confidence: 0.9, seed: 7 });
+ * ```
+ */
 export interface BootstrapOptions {
   /** Number of resamples (default 1000). */
   nResamples?: number;
@@ -13,7 +19,13 @@ export interface BootstrapOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Result of {@link bootstrap}. */
+/**
+ * Result of {@link bootstrap}.
+ * @example
+ * ```ts
+ * const { estimate, low, high } = bootstrap(yTrue, yScore, (t, s) => rocAucScore(t, s));
+ * ```
+ */
 export interface BootstrapResult {
   /** The metric on the full data. */
   estimate: number;

@@ -1,7 +1,13 @@
 import { InvalidArgumentError } from '@instr/core';
 import { type Matrix, type MatrixInput, toPair } from './input.js';
 
-/** One equal-width bin of a reliability diagram. */
+/**
+ * One equal-width bin of a reliability diagram.
+ * @example
+ * ```ts
+ * for (const b of calibration(yTrue, yScore).bins) console.log(b.lower, b.upper, b.count, b.fractionPositive);
+ * ```
+ */
 export interface ReliabilityBin {
   /** Lower edge (exclusive, except for the first bin). */
   lower: number;
@@ -15,7 +21,13 @@ export interface ReliabilityBin {
   fractionPositive: number;
 }
 
-/** Result of {@link calibration}. */
+/**
+ * Result of {@link calibration}.
+ * @example
+ * ```ts
+ * const { ece, mce, perClass } = calibration(yTrue, yScore, { perClass: true });
+ * ```
+ */
 export interface CalibrationResult {
   /** Expected calibration error: Σ (count_b / N) · |fractionPositive_b − meanPredicted_b|. */
   ece: number;
@@ -27,7 +39,13 @@ export interface CalibrationResult {
   perClass?: Float64Array;
 }
 
-/** Options of {@link calibration}. */
+/**
+ * Options of {@link calibration}.
+ * @example
+ * ```ts
+ * calibration(yTrue, yScore, { nBins: 15 });
+ * ```
+ */
 export interface CalibrationOptions {
   /** Number of equal-width bins over [0, 1] (default 10). */
   nBins?: number;

@@ -2,7 +2,13 @@ import { InvalidArgumentError } from '@instr/core';
 import { binarize, type Matrix, type MatrixInput, toMatrix, toPair } from './input.js';
 import { type MetricWarning, type WarningHandler, type ZeroDivision, zeroDivisionValue } from './warnings.js';
 
-/** Per-class confusion counts of binarised predictions. All arrays have one entry per class. */
+/**
+ * Per-class confusion counts of binarised predictions. All arrays have one entry per class.
+ * @example
+ * ```ts
+ * const { tp, fp, fn, tn } = confusionCounts(yTrue, yPred);
+ * ```
+ */
 export interface ConfusionCounts {
   readonly tp: Float64Array;
   readonly fp: Float64Array;
@@ -118,13 +124,29 @@ export function subsetAccuracy(yTrue: MatrixInput, yPred: MatrixInput): number {
  * - `'weighted'`: mean weighted by each class's support (number of true positives labels);
  * - `'samples'`: compute per example, then average over examples;
  * - `'none'`: no averaging; one value per class (scikit-learn's `average=None`).
+ * @example
+ * ```ts
+ * f1Score(yTrue, yPred, { average: 'weighted' });
+ * ```
  */
 export type Average = 'micro' | 'macro' | 'weighted' | 'samples' | 'none';
 
-/** The value type of an averaged metric: a number, or one value per class for `'none'`. */
+/**
+ * The value type of an averaged metric: a number, or one value per class for `'none'`.
+ * @example
+ * ```ts
+ * const perClass: Averaged<'none'> = f1Score(yTrue, yPred, { average: 'none' }); // Float64Array
+ * ```
+ */
 export type Averaged<A extends Average> = A extends 'none' ? Float64Array : number;
 
-/** Options of the precision / recall / F-score family. */
+/**
+ * Options of the precision / recall / F-score family.
+ * @example
+ * ```ts
+ * precisionRecallFscoreSupport(yTrue, yPred, { average: 'micro', beta: 2, zeroDivision: Number.NaN });
+ * ```
+ */
 export interface PrfOptions<A extends Average = Average> {
   /** Averaging (default `'macro'`; scikit-learn's default `'binary'` does not apply to multi-label data). */
   average?: A;
@@ -136,7 +158,13 @@ export interface PrfOptions<A extends Average = Average> {
   onWarning?: WarningHandler;
 }
 
-/** Result of {@link precisionRecallFscoreSupport}. */
+/**
+ * Result of {@link precisionRecallFscoreSupport}.
+ * @example
+ * ```ts
+ * const { precision, recall, fScore, support, warnings } = precisionRecallFscoreSupport(yTrue, yPred);
+ * ```
+ */
 export interface PrfResult<A extends Average = Average> {
   precision: Averaged<A>;
   recall: Averaged<A>;
@@ -361,7 +389,13 @@ function prfDivide(
   return { precision, recall, fScore };
 }
 
-/** Per-example precision, recall, F-beta and hamming values (see {@link perExampleMetrics}). */
+/**
+ * Per-example precision, recall, F-beta and hamming values (see {@link perExampleMetrics}).
+ * @example
+ * ```ts
+ * const { fScore, jaccard, truth } = perExampleMetrics(yTrue, yPred);
+ * ```
+ */
 export interface PerExampleMetrics {
   precision: Float64Array;
   recall: Float64Array;

@@ -12,8 +12,6 @@ import { Matrix, type MatrixInput, thresholdVector, toPair } from './input.js';
 import { type PairConfusion, pairConfusion } from './pairs.js';
 import {
   apFromPr,
-  averageBinary,
-  averagePrecisionBinary,
   binaryClfCurve,
   coverageError,
   labelRankingAveragePrecision,
@@ -22,13 +20,18 @@ import {
   type PrecisionRecallCurve,
   prFromCurve,
   type RocCurve,
-  rocAucBinary,
   rocFromCurve,
   auc as trapezoid,
 } from './ranking.js';
 import type { MetricWarning, ZeroDivision } from './warnings.js';
 
-/** Everything known about one class, keyed by its instrument code in {@link Evaluation.perClass}. */
+/**
+ * Everything known about one class, keyed by its instrument code in {@link Evaluation.perClass}.
+ * @example
+ * ```ts
+ * const { name, f1, ap, auc, support } = evaluate(yTrue, yScore).perClass.cel;
+ * ```
+ */
 export interface ClassReport {
   /** Index of the class (column). */
   index: number;
@@ -61,7 +64,13 @@ export interface ClassReport {
   ece: number;
 }
 
-/** Summary numbers of an {@link Evaluation}. */
+/**
+ * Summary numbers of an {@link Evaluation}.
+ * @example
+ * ```ts
+ * const { f1, mAP, lwlrap, hammingScore } = evaluate(yTrue, yScore).summary;
+ * ```
+ */
 export interface EvaluationSummary {
   hammingScore: number;
   hammingLoss: number;
@@ -81,7 +90,13 @@ export interface EvaluationSummary {
   ece: number;
 }
 
-/** Label statistics of the evaluated data (for distribution and co-occurrence plots). */
+/**
+ * Label statistics of the evaluated data (for distribution and co-occurrence plots).
+ * @example
+ * ```ts
+ * const { positives, cooccurrence } = datasetStats(yTrue);
+ * ```
+ */
 export interface DatasetStats {
   /** Positives per class. */
   positives: number[];
@@ -91,7 +106,13 @@ export interface DatasetStats {
   labelsPerExample: number[];
 }
 
-/** The result of {@link evaluate}: everything a report needs. */
+/**
+ * The result of {@link evaluate}: everything a report needs.
+ * @example
+ * ```ts
+ * const ev: Evaluation = evaluate(yTrue, yScore, { thresholds: 0.31 });
+ * ```
+ */
 export interface Evaluation {
   instruments: InstrumentSet;
   numExamples: number;
@@ -116,7 +137,13 @@ export interface Evaluation {
   warnings: MetricWarning[];
 }
 
-/** Options of {@link evaluate}. */
+/**
+ * Options of {@link evaluate}.
+ * @example
+ * ```ts
+ * evaluate(yTrue, yScore, { instruments: InstrumentSet.irmas(), thresholds: perClassThresholds, zeroDivision: 0 });
+ * ```
+ */
 export interface EvaluateOptions {
   /** Class vocabulary (default: IRMAS when there are 11 classes, else `c0`, `c1`, …). */
   instruments?: InstrumentSet;
@@ -221,6 +248,22 @@ export function evaluateMatrices(t: Matrix, s: Matrix, options: EvaluateOptions 
   };
   const nanMeanOf = nanMean;
   const lw = lwlrap(t, s);
+  // micro averages: one curve over all (example, class) pairs serves both ROC AUC and AP
+  const microCurve = binaryClfCurve(t.data, s.data);
+  const microPos = microCurve.tps[microCurve.tps.length - 1]!;
+  const microNeg = microCurve.fps[microCurve.fps.length - 1]!;
+  let microAuc = Number.NaN;
+  if (microPos > 0 && microNeg > 0) {
+    const r = rocFromCurve(microCurve, true);
+    microAuc = trapezoid(r.fpr, r.tpr);
+  } else {
+    warnings.push({
+      metric: 'roc-auc',
+      axis: 'all',
+      indices: [0],
+      message: 'Micro ROC AUC is undefined: the pooled labels have only one value.',
+    });
+  }
   let calibration: CalibrationResult | undefined;
   let inUnit = true;
   for (let i = 0; i < s.data.length; i++) if (s.data[i]! < 0 || s.data[i]! > 1) inUnit = false;
@@ -278,14 +321,12 @@ export function evaluateMatrices(t: Matrix, s: Matrix, options: EvaluateOptions 
       },
       f1: { micro: micro.fScore, macro: macro.fScore, weighted: weighted.fScore, samples: samples.fScore },
       rocAuc: {
-        micro: averageBinary(t, s, rocAucBinary, 'roc-auc', { average: 'micro', onWarning }) as number,
+        micro: microAuc,
         macro: nanMeanOf(aucs),
         weighted: weightedOf(aucs),
       },
       averagePrecision: {
-        micro: averageBinary(t, s, averagePrecisionBinary, 'average-precision', {
-          average: 'micro',
-        }) as number,
+        micro: apFromPr(prFromCurve(microCurve)),
         macro: nanMeanOf(aps),
         weighted: weightedOf(aps),
       },
@@ -351,7 +392,13 @@ export function datasetStats(yTrue: MatrixInput): DatasetStats {
   return { positives, cooccurrence: pairsCooccurrence(t), labelsPerExample };
 }
 
-/** IRMAS for 11 classes, else generic codes `c0…`. */
+/**
+ * IRMAS for 11 classes, else generic codes `c0…`.
+ * @example
+ * ```ts
+ * defaultInstruments(3).codes; // ['c0', 'c1', 'c2']
+ * ```
+ */
 export function defaultInstruments(k: number): InstrumentSet {
   return k === 11
     ? InstrumentSet.irmas()

@@ -6,7 +6,12 @@
  * Browser-safe; PNG export and file writing live in `@instr/metrics/node`.
  */
 export * from './bootstrap.js';
-export * from './calibration.js';
+export {
+  type CalibrationOptions,
+  type CalibrationResult,
+  calibration,
+  type ReliabilityBin,
+} from './calibration.js';
 export {
   type Average,
   type Averaged,
@@ -27,7 +32,16 @@ export {
   recallScore,
   subsetAccuracy,
 } from './classification.js';
-export * from './evaluate.js';
+export {
+  type ClassReport,
+  type DatasetStats,
+  datasetStats,
+  defaultInstruments,
+  type EvaluateOptions,
+  type Evaluation,
+  type EvaluationSummary,
+  evaluate,
+} from './evaluate.js';
 export { binarize, Matrix, type MatrixInput, type MatrixKind, toMatrix } from './input.js';
 export * from './pairs.js';
 export {

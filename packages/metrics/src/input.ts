@@ -4,6 +4,10 @@ import { InvalidArgumentError, NonFiniteError, ShapeError, Tensor } from '@instr
  * What the metric functions accept for a `[examples, classes]` matrix: a 2-D {@link Tensor} (float32,
  * float64, int32, uint8 or bool), plain nested arrays of numbers or booleans, or an already validated
  * {@link Matrix}. A 1-D tensor or flat array is read as one class (`[examples, 1]`).
+ * @example
+ * ```ts
+ * rocAucScore(Tensor.from('uint8', [1, 0], [1, 2]), [[0.9, 0.1]]);
+ * ```
  */
 export type MatrixInput =
   | Tensor
@@ -81,7 +85,13 @@ export class Matrix {
   }
 }
 
-/** What a matrix holds, which decides the value checks in {@link toMatrix}. */
+/**
+ * What a matrix holds, which decides the value checks in {@link toMatrix}.
+ * @example
+ * ```ts
+ * toMatrix([[0, 1]], 'yTrue', 'labels');
+ * ```
+ */
 export type MatrixKind = 'labels' | 'scores';
 
 /**

@@ -1,6 +1,12 @@
 import { toPair, type MatrixInput } from './input.js';
 
-/** Result of {@link pairConfusion}. All matrices are `[classes][classes]`, indexed `[trueClass][predictedClass]`. */
+/**
+ * Result of {@link pairConfusion}. All matrices are `[classes][classes]`, indexed `[trueClass][predictedClass]`.
+ * @example
+ * ```ts
+ * const { rates, confusions, pairs } = pairConfusion(yTrue, yPred);
+ * ```
+ */
 export interface PairConfusion {
   /**
    * `coPredicted[a][b]`: examples where `a` is true and `b` is predicted (whether or not `b` is also true).

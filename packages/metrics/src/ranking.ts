@@ -1,9 +1,16 @@
 import { InvalidArgumentError } from '@instr/core';
+import { sortFloat64 } from './sort.js';
 import { nanMean, sum } from './classification.js';
 import { type Matrix, type MatrixInput, toMatrix, toPair } from './input.js';
 import type { MetricWarning, WarningHandler } from './warnings.js';
 
-/** Cumulative counts at each distinct score, highest first (scikit-learn's `_binary_clf_curve`). */
+/**
+ * Cumulative counts at each distinct score, highest first (scikit-learn's `_binary_clf_curve`).
+ * @example
+ * ```ts
+ * const { fps, tps, thresholds } = binaryClfCurve([0, 1, 1], [0.2, 0.9, 0.4]);
+ * ```
+ */
 export interface BinaryClfCurve {
   /** False positives with score ≥ threshold. */
   fps: Float64Array;
@@ -33,8 +40,8 @@ export function binaryClfCurve(yTrue: ArrayLike<number>, yScore: ArrayLike<numbe
     if (yTrue[i] === 1) pos[a++] = yScore[i]!;
     else neg[b++] = yScore[i]!;
   }
-  pos.sort();
-  neg.sort();
+  sortFloat64(pos);
+  sortFloat64(neg);
   const fps = new Float64Array(n);
   const tps = new Float64Array(n);
   const thr = new Float64Array(n);
@@ -61,7 +68,13 @@ export function binaryClfCurve(yTrue: ArrayLike<number>, yScore: ArrayLike<numbe
   return { fps: fps.slice(0, m), tps: tps.slice(0, m), thresholds: thr.slice(0, m) };
 }
 
-/** A ROC curve: false and true positive rates per threshold (decreasing thresholds). */
+/**
+ * A ROC curve: false and true positive rates per threshold (decreasing thresholds).
+ * @example
+ * ```ts
+ * const { fpr, tpr, thresholds } = rocCurve(yTrueColumn, yScoreColumn);
+ * ```
+ */
 export interface RocCurve {
   fpr: Float64Array;
   tpr: Float64Array;
@@ -69,7 +82,13 @@ export interface RocCurve {
   thresholds: Float64Array;
 }
 
-/** Options of {@link rocCurve}. */
+/**
+ * Options of {@link rocCurve}.
+ * @example
+ * ```ts
+ * rocCurve(yTrueColumn, yScoreColumn, { dropIntermediate: false });
+ * ```
+ */
 export interface RocCurveOptions {
   /** Drop thresholds that are collinear on the curve (default `true`, scikit-learn's default). */
   dropIntermediate?: boolean;
@@ -154,7 +173,13 @@ export function auc(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return dec && !inc ? -area : area;
 }
 
-/** The area under a ROC curve, or NaN when only one label value is present. */
+/**
+ * The area under a ROC curve, or NaN when only one label value is present.
+ * @example
+ * ```ts
+ * rocAucBinary([0, 1, 1], [0.2, 0.9, 0.4]); // 1
+ * ```
+ */
 export function rocAucBinary(yTrue: ArrayLike<number>, yScore: ArrayLike<number>): number {
   const curve = binaryClfCurve(yTrue, yScore);
   const nPos = curve.tps[curve.tps.length - 1]!;
@@ -164,7 +189,13 @@ export function rocAucBinary(yTrue: ArrayLike<number>, yScore: ArrayLike<number>
   return auc(roc.fpr, roc.tpr);
 }
 
-/** A precision-recall curve: recall decreasing to 0, precision ending with 1 (scikit-learn's layout). */
+/**
+ * A precision-recall curve: recall decreasing to 0, precision ending with 1 (scikit-learn's layout).
+ * @example
+ * ```ts
+ * const { precision, recall } = precisionRecallCurve(yTrueColumn, yScoreColumn);
+ * ```
+ */
 export interface PrecisionRecallCurve {
   precision: Float64Array;
   recall: Float64Array;
@@ -209,7 +240,13 @@ export function prFromCurve(curve: BinaryClfCurve): PrecisionRecallCurve {
   return { precision, recall, thresholds: thr };
 }
 
-/** Step-wise average precision of one class: `Σ (R_n − R_{n−1}) P_n` (scikit-learn's definition). */
+/**
+ * Step-wise average precision of one class: `Σ (R_n − R_{n−1}) P_n` (scikit-learn's definition).
+ * @example
+ * ```ts
+ * averagePrecisionBinary([0, 1, 1], [0.2, 0.9, 0.4]); // 1
+ * ```
+ */
 export function averagePrecisionBinary(yTrue: ArrayLike<number>, yScore: ArrayLike<number>): number {
   return apFromPr(prFromCurve(binaryClfCurve(yTrue, yScore)));
 }
@@ -222,10 +259,22 @@ export function apFromPr(pr: PrecisionRecallCurve): number {
   return -s;
 }
 
-/** Averaging for ranking metrics (see {@link Average}; `'samples'` scores each example's row). */
+/**
+ * Averaging for ranking metrics (see {@link Average}; `'samples'` scores each example's row).
+ * @example
+ * ```ts
+ * averagePrecisionScore(yTrue, yScore, { average: 'samples' });
+ * ```
+ */
 export type RankingAverage = 'micro' | 'macro' | 'weighted' | 'samples' | 'none';
 
-/** Options of {@link rocAucScore} and {@link averagePrecisionScore}. */
+/**
+ * Options of {@link rocAucScore} and {@link averagePrecisionScore}.
+ * @example
+ * ```ts
+ * rocAucScore(yTrue, yScore, { average: 'none', onWarning: (w) => console.warn(w.message) });
+ * ```
+ */
 export interface RankingOptions<A extends RankingAverage = RankingAverage> {
   /** Default `'macro'` (scikit-learn's default). */
   average?: A;
@@ -358,7 +407,13 @@ function warnUndefined(
   });
 }
 
-/** Options of {@link lwlrap}. */
+/**
+ * Options of {@link lwlrap}.
+ * @example
+ * ```ts
+ * lwlrap(yTrue, yScore, { ties: 'pessimistic' });
+ * ```
+ */
 export interface LwlrapOptions {
   /**
    * How tied scores are ranked. `'reference'` (default) reproduces the official DCASE 2019 / Kaggle
@@ -369,7 +424,13 @@ export interface LwlrapOptions {
   ties?: 'reference' | 'pessimistic';
 }
 
-/** Result of {@link lwlrap}. */
+/**
+ * Result of {@link lwlrap}.
+ * @example
+ * ```ts
+ * const { lwlrap: score, perClass, weights } = lwlrap(yTrue, yScore);
+ * ```
+ */
 export interface LwlrapResult {
   /** Label-weighted label-ranking average precision (the Freesound Audio Tagging 2019 metric). */
   lwlrap: number;

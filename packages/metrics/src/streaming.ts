@@ -86,7 +86,13 @@ export class StreamingEvaluator {
   }
 }
 
-/** Threshold metrics from a {@link ConfusionAccumulator}. */
+/**
+ * Threshold metrics from a {@link ConfusionAccumulator}.
+ * @example
+ * ```ts
+ * const { f1, hammingScore } = new ConfusionAccumulator().add(yTrue, yScore).compute();
+ * ```
+ */
 export interface ConfusionSummary {
   tp: Float64Array;
   fp: Float64Array;

@@ -1,20 +1,35 @@
 import { InvalidArgumentError } from '@instr/core';
+import { sortFloat64 } from './sort.js';
 import { type ConfusionCounts, nanMean, sum } from './classification.js';
 import { Matrix, type MatrixInput, toPair } from './input.js';
 
 /**
  * A metric computed from per-class confusion counts (higher is better). It is called with counts of all
  * classes for a global search, and with one class's counts (arrays of length 1) for a per-class search.
+ * @example
+ * ```ts
+ * findBestThreshold(yTrue, yScore, { metric: ({ tp, fp }) => tp.reduce((a, b) => a + b, 0) - 0.5 * fp.reduce((a, b) => a + b, 0) });
+ * ```
  */
 export type CountMetric = (counts: ConfusionCounts) => number;
 
-/** A metric computed from labels and 0/1 predictions (slower: it sees whole matrices at every threshold). */
+/**
+ * A metric computed from labels and 0/1 predictions (slower: it sees whole matrices at every threshold).
+ * @example
+ * ```ts
+ * findBestThreshold(yTrue, yScore, { metric: { predictions: (t, p) => f1Score(t, p, { average: 'samples', zeroDivision: 0 }) } });
+ * ```
+ */
 export type PredictionMetric = (yTrue: Matrix, yPred: Matrix) => number;
 
 /**
  * Built-in objectives, all with zero-division 0:
  * `'f1'` (macro F1, the reference's choice), `'f1-micro'`, `'f1-weighted'`, `'precision'` and `'recall'`
  * (macro), `'hamming'` (hamming score), `'balanced-accuracy'` (macro mean of TPR and TNR).
+ * @example
+ * ```ts
+ * findBestThreshold(yTrue, yScore, { metric: 'f1-micro' });
+ * ```
  */
 export type ThresholdMetricName =
   | 'f1'
@@ -25,10 +40,22 @@ export type ThresholdMetricName =
   | 'hamming'
   | 'balanced-accuracy';
 
-/** What a threshold search maximises. */
+/**
+ * What a threshold search maximises.
+ * @example
+ * ```ts
+ * findBestThresholdsPerClass(yTrue, yScore, { metric: 'balanced-accuracy' });
+ * ```
+ */
 export type ThresholdMetric = ThresholdMetricName | CountMetric | { predictions: PredictionMetric };
 
-/** Options of {@link findBestThreshold} and {@link findBestThresholdsPerClass}. */
+/**
+ * Options of {@link findBestThreshold} and {@link findBestThresholdsPerClass}.
+ * @example
+ * ```ts
+ * findBestThreshold(yTrue, yScore, { coarse: 101, fine: 0, range: [0.05, 0.95] });
+ * ```
+ */
 export interface ThresholdSearchOptions {
   /** Objective (default `'f1'`, macro F1 as the reference). */
   metric?: ThresholdMetric;
@@ -42,13 +69,25 @@ export interface ThresholdSearchOptions {
   range?: readonly [number, number];
 }
 
-/** One searched grid: thresholds and the metric at each. */
+/**
+ * One searched grid: thresholds and the metric at each.
+ * @example
+ * ```ts
+ * const { thresholds, scores } = findBestThreshold(yTrue, yScore).curve;
+ * ```
+ */
 export interface ThresholdCurve {
   thresholds: Float64Array;
   scores: Float64Array;
 }
 
-/** Result of a global search. */
+/**
+ * Result of a global search.
+ * @example
+ * ```ts
+ * const { threshold, score } = findBestThreshold(yTrue, yScore);
+ * ```
+ */
 export interface ThresholdSearchResult {
   /** The best threshold (first maximum of the coarse grid, replaced by the fine grid's only if strictly better). */
   threshold: number;
@@ -60,7 +99,13 @@ export interface ThresholdSearchResult {
   fineCurve: ThresholdCurve;
 }
 
-/** Result of a per-class search. */
+/**
+ * Result of a per-class search.
+ * @example
+ * ```ts
+ * const { thresholds, scores } = findBestThresholdsPerClass(yTrue, yScore);
+ * ```
+ */
 export interface PerClassThresholdResult {
   /** One threshold per class (the values, not grid indices — the reference stored indices). */
   thresholds: Float64Array;
@@ -122,7 +167,13 @@ export function findBestThresholdsPerClass(
   };
 }
 
-/** numpy.linspace(start, stop, num). */
+/**
+ * numpy.linspace(start, stop, num).
+ * @example
+ * ```ts
+ * linspace(0, 1, 5); // [0, 0.25, 0.5, 0.75, 1]
+ * ```
+ */
 export function linspace(start: number, stop: number, num: number): Float64Array {
   const out = new Float64Array(num);
   if (num === 1) {
@@ -208,8 +259,8 @@ function scorer(t: Matrix, s: Matrix, metric: ThresholdMetric, _cls: number | nu
       if (lab[i] === 1) p[a++] = col[i]!;
       else q[b++] = col[i]!;
     }
-    pos.push(p.sort());
-    neg.push(q.sort());
+    pos.push(sortFloat64(p));
+    neg.push(sortFloat64(q));
   }
   const tp = new Float64Array(k);
   const fp = new Float64Array(k);

@@ -4,6 +4,10 @@ import { InvalidArgumentError } from '@instr/core';
  * How a ratio with a zero denominator is reported, as scikit-learn's `zero_division`:
  * `'warn'` → 0 and a {@link MetricWarning}; `0`; `1`; `NaN` (NaN values are then left out of
  * macro/weighted/samples averages, as scikit-learn ≥ 1.3 does).
+ * @example
+ * ```ts
+ * precisionScore(yTrue, yPred, { zeroDivision: 1 });
+ * ```
  */
 export type ZeroDivision = 'warn' | 0 | 1 | number;
 
@@ -29,7 +33,13 @@ export interface MetricWarning {
   readonly indices: readonly number[];
 }
 
-/** A sink for {@link MetricWarning}s. */
+/**
+ * A sink for {@link MetricWarning}s.
+ * @example
+ * ```ts
+ * const onWarning: WarningHandler = (w) => console.warn(w.metric, w.indices);
+ * ```
+ */
 export type WarningHandler = (warning: MetricWarning) => void;
 
 /** Resolves and checks a `zeroDivision` option; returns the value used for 0/0. */

@@ -11,7 +11,13 @@ import type { ChartSpec } from '../plots/charts.js';
 import { renderSvg } from '../plots/render.js';
 import { type ReportOptions, renderReport } from '../plots/report.js';
 
-/** Options of {@link svgToPng}. */
+/**
+ * Options of {@link svgToPng}.
+ * @example
+ * ```ts
+ * await svgToPng(svg, { scale: 3, background: 'transparent' });
+ * ```
+ */
 export interface PngOptions {
   /** Pixel scale relative to the SVG's size (default 2, for sharp text). */
   scale?: number;

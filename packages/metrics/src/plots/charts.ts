@@ -4,10 +4,20 @@ import type { DatasetStats, Evaluation } from '../evaluate.js';
 /**
  * A Vega-Lite specification (a plain JSON object). Render it with {@link renderSvg}, to PNG with
  * `svgToPng` from `@instr/metrics/node`, or embed it with vega-embed in a page.
+ * @example
+ * ```ts
+ * const spec: ChartSpec = rocCurvesChart(evaluation); // JSON.stringify(spec) works with vega-embed
+ * ```
  */
 export type ChartSpec = Record<string, unknown>;
 
-/** Common options of the chart builders. */
+/**
+ * Common options of the chart builders.
+ * @example
+ * ```ts
+ * perClassMetricsChart(evaluation, { title: 'Validation', width: 900, height: 300 });
+ * ```
+ */
 export interface ChartOptions {
   /** Chart title (each builder has a sensible default). */
   title?: string;
@@ -19,7 +29,13 @@ export interface ChartOptions {
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif';
 
-/** Shared look: white background, readable fonts, no chart border. */
+/**
+ * Shared look: white background, readable fonts, no chart border.
+ * @example
+ * ```ts
+ * const spec = { ...myVegaLiteSpec, config: CHART_CONFIG };
+ * ```
+ */
 export const CHART_CONFIG = {
   background: 'white',
   font: FONT,
@@ -516,7 +532,13 @@ export function reliabilityChart(ev: Evaluation, options: ChartOptions = {}): Ch
   });
 }
 
-/** One epoch of training history: `epoch` plus any numeric series (e.g. `trainLoss`, `valLoss`, `valF1`). */
+/**
+ * One epoch of training history: `epoch` plus any numeric series (e.g. `trainLoss`, `valLoss`, `valF1`).
+ * @example
+ * ```ts
+ * const history: EpochRecord[] = [{ epoch: 1, trainLoss: 0.61, valLoss: 0.66, valF1: 0.38 }];
+ * ```
+ */
 export type EpochRecord = { epoch: number } & Record<string, number>;
 
 /**

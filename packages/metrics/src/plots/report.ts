@@ -18,7 +18,13 @@ import {
 } from './charts.js';
 import { renderSvg } from './render.js';
 
-/** Options of {@link renderReport}. */
+/**
+ * Options of {@link renderReport}.
+ * @example
+ * ```ts
+ * await renderReport(ev, { title: 'IRMAS test', subtitle: 'convnext, epoch 30', history, intervals: { mAP: ci } });
+ * ```
+ */
 export interface ReportOptions {
   /** Page title (default "Evaluation report"). */
   title?: string;
@@ -34,7 +40,13 @@ export interface ReportOptions {
   extraCharts?: { id: string; caption: string; spec: ChartSpec }[];
 }
 
-/** The ids of the charts a report contains (each is a `<figure data-plot="id">` holding an inline SVG). */
+/**
+ * The ids of the charts a report contains (each is a `<figure data-plot="id">` holding an inline SVG).
+ * @example
+ * ```ts
+ * reportChartIds(ev, { history }); // ['per-class-metrics', 'roc', 'pr', …, 'training', …]
+ * ```
+ */
 export function reportChartIds(ev: Evaluation, options: ReportOptions = {}): string[] {
   const ids = ['per-class-metrics', 'roc', 'pr', 'f1-per-example', 'pair-confusion', 'class-confusion'];
   if (ev.calibration) ids.push('reliability');
