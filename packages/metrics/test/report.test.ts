@@ -107,3 +107,17 @@ describe.skipIf(!existsSync(CHROMIUM))('report in headless Chromium', () => {
 });
 
 if (!existsSync(CHROMIUM)) console.warn(`Skipping the Chromium report test: ${CHROMIUM} is not installed.`);
+
+describe('report without calibration', () => {
+  it('omits the reliability diagram when scores are logits', async () => {
+    const logits = yScore.map((r) => r.map((p) => Math.log(p / (1 - p))));
+    const evl = evaluate(yTrue, logits, { instruments, thresholds: 0 });
+    expect(evl.calibration).toBeUndefined();
+    expect(Number.isNaN(evl.summary.ece)).toBe(true);
+    const html = await renderReport(evl);
+    expect(html).not.toContain('data-plot="reliability"');
+    expect(reportChartIds(evl)).not.toContain('reliability');
+    // same decisions as probabilities at 0.5
+    expect(evl.summary.f1).toEqual(evaluate(yTrue, yScore, { instruments, thresholds: 0.5 }).summary.f1);
+  });
+});
