@@ -9,11 +9,12 @@
  * `node --conditions=instr-source --import tsx bench/signal-resample.ts`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Tensor, writeNpy } from '@instr/core';
+import { Tensor, toMono, writeNpy } from '@instr/core';
+import { decodeAudio } from '../src/io/index.js';
 import { type ResampleQuality, Resampler, resample } from '../src/signal/index.js';
 
 const PY = '/usr/bin/python3';
@@ -52,7 +53,36 @@ function median(fn: () => unknown, reps: number): number {
   return t[Math.floor(t.length / 2)]!;
 }
 
-export function runResampleBench(): void {
+/** Real clips from shared/data (22.05/16 kHz), taken as 44.1/48/22.05 kHz sources, with our outputs. */
+async function writeRealClips(work: string, qualities: ResampleQuality[]): Promise<void> {
+  const shared =
+    process.env.INSTR_SHARED_DIR ?? fileURLToPath(new URL('../../../../shared', import.meta.url));
+  const clips: [string, string][] = [
+    ['clarinet', 'dev/clips/seth814__wavfiles__Clarinet__ad7ec8cb.flac'],
+    ['sax', 'dev/clips/seth814__wavfiles__Saxophone__78a86075.flac'],
+    ['voice', 'dev/clips/andabi__dataset__mir-1k__Wavfile__stool_2_08.flac'],
+  ];
+  for (const [tag, file] of clips) {
+    const path = join(shared, 'data', file);
+    if (!existsSync(path)) continue;
+    const x = toMono(await decodeAudio(new Uint8Array(readFileSync(path)))).subarray(0, 5 * 22050);
+    for (const [from, to] of [
+      [44100, 16000],
+      [48000, 16000],
+      [44100, 22050],
+      [22050, 16000],
+    ] as const) {
+      const stem = `real_${tag}_${from}_${to}`;
+      writeFileSync(join(work, `${stem}.npy`), writeNpy(new Tensor('float32', x.slice(), [x.length])));
+      for (const q of qualities) {
+        const y = resample(x, from, to, { quality: q });
+        writeFileSync(join(work, `${stem}__${q}.npy`), writeNpy(new Tensor('float32', y, [y.length])));
+      }
+    }
+  }
+}
+
+export async function runResampleBench(): Promise<void> {
   const x = testSignal(60, 44100);
   const qualities: ResampleQuality[] = ['fast', 'default', 'best', 'polyphase'];
   const ours: Record<string, number> = {};
@@ -73,6 +103,7 @@ export function runResampleBench(): void {
         const y = resample(head, 44100, 16000, { quality: q });
         writeFileSync(join(work, `ours_${q}.npy`), writeNpy(new Tensor('float32', y, [y.length])));
       }
+      await writeRealClips(work, qualities);
       const script = fileURLToPath(new URL('../scripts/gen_signal_resample_bench.py', import.meta.url));
       const res = spawnSync(PY, [script, work], {
         encoding: 'utf8',
@@ -104,10 +135,17 @@ export function runResampleBench(): void {
         `  ${name.padEnd(46)} ${ms.toFixed(1).padStart(7)} ms${snr !== undefined ? `  SNR ${snr.toFixed(1)} dB` : ''}`,
       );
     }
+    const real = Object.entries(py.snr).filter(([k]) => k.startsWith('real '));
+    if (real.length) {
+      console.log(
+        '  real clips (5 s, taken as the source rate) vs the long-kernel reference, passband SNR dB:',
+      );
+      for (const [k, v] of real) console.log(`    ${k.padEnd(40)} ${v.toFixed(1)}`);
+    }
     if (py.torch_error) console.log(`  (torchaudio unavailable: ${py.torch_error})`);
   } else {
     console.log('  (no /usr/bin/python3 with numpy/scipy: reference not measured)');
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) runResampleBench();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await runResampleBench();

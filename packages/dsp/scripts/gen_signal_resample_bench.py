@@ -5,7 +5,8 @@ Reads <workdir>/input.npy (float32, 60 s at 44.1 kHz) and every <workdir>/ours_<
 bench, and prints one JSON object:
   - times (median ms, single thread) of torchaudio.functional.resample (defaults) and
     scipy.signal.resample_poly (defaults) for 44.1 kHz -> 16 kHz;
-  - the passband SNR (dB, up to 0.9 x the output Nyquist) of our outputs and of torchaudio's against a
+  - the passband SNR (dB, up to 0.9 x the output Nyquist) of our outputs (also on the real clips
+    real_<tag>_<from>_<to>.npy the bench writes) and of torchaudio's against a
     long-kernel reference: scipy resample_poly with a Kaiser (beta 14) filter of 256 zero crossings
     at the output rate, cutoff at the output Nyquist.
 """
@@ -70,6 +71,16 @@ if ta is not None:
     out['snr']['torchaudio'] = passband_snr(ta[: len(ref)], ref)
 out['snr']['scipy_polyphase'] = passband_snr(ss.resample_poly(x[: 44100 * 10], 160, 441), ref)
 for name in sorted(os.listdir(work)):
+    if name.startswith('real_') and name.endswith('.npy') and '__' not in name:
+        # real_<tag>_<from>_<to>.npy: a real clip taken as <from> Hz audio; ours in real_<tag>_<from>_<to>__<quality>.npy
+        stem = name[:-4]
+        _, tag, fr, to = stem.split('_')
+        g = np.gcd(int(fr), int(to))
+        rref = reference(np.load(os.path.join(work, name)), int(to) // g, int(fr) // g)
+        for q in sorted(os.listdir(work)):
+            if q.startswith(stem + '__'):
+                y = np.load(os.path.join(work, q))
+                out['snr'][f'real {tag} {fr}->{to} {q[len(stem) + 2:-4]}'] = passband_snr(y, rref, seg=2048, edge=512)
     if name.startswith('ours_'):
         y = np.load(os.path.join(work, name))
         out['snr'][name[5:-4]] = passband_snr(y[: len(ref)], ref)
