@@ -52,7 +52,8 @@ export function readNpy(bytes: Uint8Array): Tensor {
   const nbytes = count * Ctor.BYTES_PER_ELEMENT;
   if (bytes.length < start + nbytes) throw new UnsupportedFormatError('Truncated .npy file.');
   // Copy into an aligned buffer: the payload offset is not guaranteed to be a multiple of the element size.
-  const buf = bytes.slice(start, start + nbytes).buffer;
+  // (Uint8Array.prototype.slice, not Buffer#slice, which returns a view over the whole pool.)
+  const buf = Uint8Array.prototype.slice.call(bytes, start, start + nbytes).buffer;
   const data = new Ctor(buf, 0, count);
   return new Tensor(dtype, data as never, lanes === 2 ? [...dims, 2] : dims);
 }

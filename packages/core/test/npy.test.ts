@@ -33,3 +33,14 @@ describe('npy', () => {
     },
   );
 });
+
+describe('npy from Node Buffers', () => {
+  it('copies the payload even when given a Buffer view (Buffer#slice shares memory)', async () => {
+    const { Buffer } = await import('node:buffer');
+    const t = Tensor.from('float32', [1.5, -2, 3.25]);
+    const bytes = writeNpy(t);
+    const padded = Buffer.concat([Buffer.from([9, 9, 9]), Buffer.from(bytes)]);
+    const view = padded.subarray(3);
+    expect(Array.from(readNpy(view).data as Float32Array)).toEqual([1.5, -2, 3.25]);
+  });
+});
