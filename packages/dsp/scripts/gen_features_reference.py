@@ -391,7 +391,7 @@ def main():
     # Scalograms
     for form in ['gaussian', 'dog', 'ricker']:
         filt = wavelet_filters(form)
-        np.save(os.path.join(OUT, f'wavelet_filters_{form}.npy'), filt[::16].copy())
+        np.save(os.path.join(OUT, f'wavelet_filters_{form}.npy'), filt[::32].copy())
         np.save(os.path.join(OUT, f'scalogram_{form}__tone.npy'), scalogram(inputs['tone'], filt))
     try:  # cross-check the float64 golden against the reference's own op, torch conv1d (float32)
         import torch
@@ -406,6 +406,27 @@ def main():
     np.save(os.path.join(OUT, 'scalogram_gaussian_s16_k512_tr0p064_st128__noise.npy'),
             scalogram(inputs['noise'], filt_small, stride=128))
 
+    # HPSS on a small |STFT| (scipy.ndimage.median_filter + librosa.util.softmask in float32), for CI
+    import scipy.ndimage
+    S = stft_mag(inputs['tone'], 128, 64)[:, :80].copy()
+    harm = scipy.ndimage.median_filter(S, size=(1, 31), mode='reflect')
+    perc = scipy.ndimage.median_filter(S, size=(31, 1), mode='reflect')
+
+    def softmask(x, ref, power=2.0):
+        z = np.maximum(x, ref).astype(np.float32)
+        bad = z < np.finfo(np.float32).tiny
+        z[bad] = 1
+        m = (x / z) ** power
+        r = (ref / z) ** power
+        good = ~bad
+        m[good] /= m[good] + r[good]
+        m[bad] = 0.5
+        return m
+
+    np.save(os.path.join(OUT, 'hpss_input__tone_nfft128_hop64.npy'), S)
+    np.save(os.path.join(OUT, 'hpss_harmonic__tone_nfft128_hop64.npy'), S * softmask(harm, perc))
+    np.save(os.path.join(OUT, 'hpss_percussive__tone_nfft128_hop64.npy'), S * softmask(perc, harm))
+
     # Classical vector
     cls = {'names': CLASSICAL_FEATURE_NAMES, 'vectors': {}}
     for name in ['tone', 'noise']:
@@ -415,6 +436,25 @@ def main():
             cls['vectors'][name] = classical_vector(shared_inputs[name]).tolist()
     with open(os.path.join(OUT, 'classical.json'), 'w') as f:
         json.dump(cls, f, indent=1)
+    # librosa outputs for sig_b (synthetic, re-synthesised by the tests), so the rhythm tests run without shared/
+    if os.path.isdir(fx):
+        def load(n):
+            return np.load(os.path.join(fx, f'sig_b__{n}.npy'))
+        y = load('input__sr44100').astype(np.float64)
+        t = np.arange(len(y), dtype=np.float64) / 44100
+        y_re = 0.6 * scipy.signal.chirp(t, f0=100.0, t1=3.0, f1=8000.0, method='linear')
+        y_re[np.arange(0, len(y), 11025)] += 0.9
+        assert np.array_equal(y_re.astype(np.float32), load('input__sr44100')), 'sig_b recipe mismatch'
+        rhythm = {
+            'source': 'librosa 0.11 fixtures of sig_b (shared/fixtures/librosa), copied',
+            'onset_strength': load('onset_strength__default').astype(float).tolist(),
+            'onset_detect': load('onset_detect__default').astype(int).tolist(),
+            'tempo': float(load('tempo__default')[0]),
+            'beat_track_tempo': float(load('beat_track__tempo')[0]),
+            'beat_track_beats': load('beat_track__beats').astype(int).tolist(),
+        }
+        with open(os.path.join(OUT, 'rhythm_sig_b.json'), 'w') as f:
+            json.dump(rhythm, f)
     print('wrote', OUT)
 
 

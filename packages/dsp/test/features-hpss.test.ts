@@ -2,7 +2,7 @@ import { InvalidArgumentError, ShapeError, Tensor } from '@instr/core';
 import { sharedDir } from '@instr/test-utils';
 import { describe, expect, it } from 'vitest';
 import { harmonicPercussive, hpss, medianFilter, softMask } from '../src/features/index.js';
-import { expectClosePeak, librosaNpy } from './features-helpers.js';
+import { expectClosePeak, featuresNpy, librosaNpy } from './features-helpers.js';
 
 /** |STFT| in float32 from a complex64 fixture stored as [..., 2]. */
 function magnitude(name: string): Tensor<'float32'> {
@@ -56,6 +56,21 @@ describe('median filter and HPSS', () => {
         );
       }
     }
+  });
+
+  it('matches scipy median_filter + librosa softmask on a small |STFT| (committed golden)', () => {
+    const S = featuresNpy('hpss_input__tone_nfft128_hop64.npy') as Tensor<'float32'>;
+    const { harmonic, percussive } = hpss(S);
+    expectClosePeak(
+      harmonic.data,
+      featuresNpy('hpss_harmonic__tone_nfft128_hop64.npy').data as Float32Array,
+      1e-6,
+    );
+    expectClosePeak(
+      percussive.data,
+      featuresNpy('hpss_percussive__tone_nfft128_hop64.npy').data as Float32Array,
+      1e-6,
+    );
   });
 
   describe.skipIf(!sharedDir)('librosa goldens (needs ../shared)', () => {

@@ -14,7 +14,7 @@ import {
   tempoFromEnvelope,
   tempogram,
 } from '../src/features/index.js';
-import { expectClosePeak, librosaNpy } from './features-helpers.js';
+import { expectClosePeak, featuresJson, librosaNpy } from './features-helpers.js';
 
 const INPUTS = [
   ['sig_a', 22050],
@@ -160,5 +160,46 @@ describe('onset and rhythm helpers', () => {
       peakPick([1, 2], { preMax: 1, postMax: 0, preAvg: 1, postAvg: 1, delta: 0, wait: 0 }),
     ).toThrow(InvalidArgumentError);
     expect(() => tempogram([1, 2, 3], { winLength: 0 })).toThrow(InvalidArgumentError);
+  });
+});
+
+/** sig_b of the librosa fixtures, re-synthesised from its recipe (shared/fixtures/librosa/README.md). */
+function sigB(): Float32Array {
+  const sr = 44100;
+  const n = 3 * sr;
+  const y = new Float64Array(n);
+  const beta = (8000 - 100) / 3;
+  for (let i = 0; i < n; i++) {
+    const t = i / sr;
+    y[i] = 0.6 * Math.cos(2 * Math.PI * (100 * t + 0.5 * beta * t * t));
+  }
+  for (let i = 0; i < n; i += 11025) y[i]! += 0.9;
+  return Float32Array.from(y);
+}
+
+describe('rhythm on a re-synthesised sig_b against committed librosa outputs (no shared/ needed)', () => {
+  const golden = featuresJson<{
+    onset_strength: number[];
+    onset_detect: number[];
+    tempo: number;
+    beat_track_tempo: number;
+    beat_track_beats: number[];
+  }>('rhythm_sig_b.json');
+  const y = sigB();
+
+  it.skipIf(!sharedDir)('the re-synthesised signal equals the fixture input', () => {
+    const ref = librosaNpy('sig_b__input__sr44100').data as Float32Array;
+    let diff = 0;
+    for (let i = 0; i < ref.length; i++) if (ref[i] !== y[i]) diff++;
+    expect(diff).toBeLessThanOrEqual(10);
+  });
+
+  it('onset strength, onsets, tempo and beats', () => {
+    expectClosePeak(onsetStrength(y, 44100), golden.onset_strength, 1e-5);
+    expect(Array.from(onsetDetect(y, 44100))).toEqual(golden.onset_detect);
+    expect(tempo(y, 44100)[0]).toBeCloseTo(golden.tempo, 9);
+    const bt = beatTrack(y, 44100);
+    expect(bt.tempo).toBeCloseTo(golden.beat_track_tempo, 9);
+    expect(Array.from(bt.beats)).toEqual(golden.beat_track_beats);
   });
 });
