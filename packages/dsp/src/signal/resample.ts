@@ -48,7 +48,7 @@ const PRESETS = {
 } as const;
 
 /** Largest polyphase table (phases × taps) before switching to the interpolated table. */
-const MAX_RATIONAL_TABLE = 1 << 22;
+const MAX_RATIONAL_TABLE = 1 << 18;
 /** Table rows per input sample in the interpolated (arbitrary-ratio) mode, before the size cap. */
 const MAX_PHASES = 512;
 
