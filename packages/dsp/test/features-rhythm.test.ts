@@ -134,6 +134,14 @@ describe('onset and rhythm helpers', () => {
     const gaps = Array.from(beats.slice(1), (b, i) => b - beats[i]!);
     for (const g of gaps) expect(Math.abs(g - period)).toBeLessThanOrEqual(1);
     expect(beatTrackFromEnvelope(new Float32Array(10), sr)).toEqual({ tempo: 0, beats: new Int32Array(0) });
+    // per-frame tempo, a uniform prior over 60–100 BPM (the 120 BPM peak is then excluded), a given bpm
+    expect(tempoFromEnvelope(env, sr, { aggregate: 'none' }).length).toBe(n);
+    const [slow] = tempoFromEnvelope(env, sr, {
+      logPrior: (b) => (b >= 60 && b <= 100 ? 0 : Number.NEGATIVE_INFINITY),
+    });
+    expect(slow!).toBeGreaterThanOrEqual(60);
+    expect(slow!).toBeLessThanOrEqual(100);
+    expect(beatTrackFromEnvelope(env, sr, { bpm: 120 }).tempo).toBe(120);
   });
 
   it('tempogram columns are normalised autocorrelations', () => {
@@ -201,5 +209,47 @@ describe('rhythm on a re-synthesised sig_b against committed librosa outputs (no
     const bt = beatTrack(y, 44100);
     expect(bt.tempo).toBeCloseTo(golden.beat_track_tempo, 9);
     expect(Array.from(bt.beats)).toEqual(golden.beat_track_beats);
+  });
+});
+
+describe('onsetStrengthFromSpectrogram options', () => {
+  const bins = 6;
+  const frames = 12;
+  const S = new Tensor(
+    'float64',
+    Float64Array.from({ length: bins * frames }, (_, i) => Math.sin(i * 1.7) * 10),
+    [bins, frames],
+  );
+  const at = (f: number, t: number) => S.data[f * frames + t]!;
+
+  it('maxSize > 1 takes the reference from a frequency maximum filter (reflect)', () => {
+    const env = onsetStrengthFromSpectrogram(S, { maxSize: 3, center: false, aggregate: 'mean' });
+    const refl = (f: number) => (f < 0 ? -f - 1 : f >= bins ? 2 * bins - f - 1 : f);
+    expect(env.length).toBe(frames);
+    expect(env[0]).toBe(0);
+    for (let t = 1; t < frames; t++) {
+      let acc = 0;
+      for (let f = 0; f < bins; f++) {
+        const ref = Math.max(at(refl(f - 1), t - 1), at(f, t - 1), at(refl(f + 1), t - 1));
+        acc += Math.max(0, at(f, t) - ref);
+      }
+      expect(env[t]).toBeCloseTo(acc / bins, 5);
+    }
+  });
+
+  it('lag, centring and detrending', () => {
+    const plain = onsetStrengthFromSpectrogram(S, { lag: 2, center: false });
+    expect(Array.from(plain.slice(0, 2))).toEqual([0, 0]);
+    const centred = onsetStrengthFromSpectrogram(S, { lag: 2 });
+    // centred: 2048 / (2·512) = 2 extra frames of delay, trimmed to the frame count
+    expect(centred.length).toBe(frames);
+    for (let t = 4; t < frames; t++) expect(centred[t]).toBeCloseTo(plain[t - 2]!, 6);
+    const detrended = onsetStrengthFromSpectrogram(S, { detrend: true, center: false });
+    const raw = onsetStrengthFromSpectrogram(S, { center: false });
+    let y = 0;
+    for (let t = 0; t < frames; t++) {
+      y = raw[t]! - (t > 0 ? raw[t - 1]! : 0) + 0.99 * y;
+      expect(detrended[t]).toBeCloseTo(y, 5);
+    }
   });
 });
