@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     intraOpNumThreads: THREADS,
     interOpNumThreads: 1,
     executionMode: 'sequential' as const,
+    enableCpuMemArena: process.env.BENCH_ARENA !== '0',
     extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
   const session = await TrainSession.create(ort, artifacts, { sessionOptions });

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, ModelError, ShapeError, Tensor } from '@instr/core';
 import type { Attr, Dim, GraphDType, IrGraph, IrNode, ValueInfo } from '../onnx/ir.js';
-import { broadcastShapes, fmtShape, freshDim, isStatic, normAxis, staticSize, windowOut } from './shape.js';
+import { broadcastShapes, fmtShape, freshDim, normAxis, staticSize, windowOut } from './shape.js';
 
 /** Floating-point dtypes a model can be built in. */
 export type FloatDType = 'float32' | 'float64';
@@ -1153,7 +1153,13 @@ export class GraphBuilder {
   }
 }
 
-/** Drops nodes that no output depends on, and initializers nothing reads. */
+/**
+ * Drops nodes that no output depends on, and initializers nothing reads.
+ * @example
+ * ```ts
+ * const g = pruneGraph(graph);
+ * ```
+ */
 export function pruneGraph(graph: IrGraph): IrGraph {
   const needed = new Set(graph.outputs.map((o) => o.name));
   const keep: IrNode[] = [];
@@ -1197,5 +1203,3 @@ function padsOf(p: number | readonly number[], k: number, where: string): number
   }
   return out;
 }
-
-export { isStatic };

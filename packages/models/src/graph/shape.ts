@@ -1,12 +1,24 @@
 import { ShapeError } from '@instr/core';
 import type { Dim } from '../onnx/ir.js';
 
-/** `[N, 3, 128]` style rendering of a symbolic shape. */
+/**
+ * `[N, 3, 128]` style rendering of a symbolic shape.
+ * @example
+ * ```ts
+ * fmtShape(['N', 3]); // '[N, 3]'
+ * ```
+ */
 export function fmtShape(shape: readonly Dim[]): string {
   return `[${shape.join(', ')}]`;
 }
 
-/** Numpy-style broadcast of two symbolic shapes; `where` names the op for the error message. */
+/**
+ * Numpy-style broadcast of two symbolic shapes; `where` names the op for the error message.
+ * @example
+ * ```ts
+ * broadcastShapes(['N', 3, 1], [4], 'Add'); // ['N', 3, 4]
+ * ```
+ */
 export function broadcastShapes(a: readonly Dim[], b: readonly Dim[], where: string): Dim[] {
   const rank = Math.max(a.length, b.length);
   const out: Dim[] = [];
@@ -27,7 +39,13 @@ export function broadcastShapes(a: readonly Dim[], b: readonly Dim[], where: str
   return out;
 }
 
-/** Resolves a possibly negative axis against a rank, with a ShapeError naming the op when out of range. */
+/**
+ * Resolves a possibly negative axis against a rank, with a ShapeError naming the op when out of range.
+ * @example
+ * ```ts
+ * normAxis(-1, 4, 'Softmax'); // 3
+ * ```
+ */
 export function normAxis(axis: number, rank: number, where: string): number {
   const a = axis < 0 ? axis + rank : axis;
   if (!Number.isInteger(a) || a < 0 || a >= rank) {
@@ -38,12 +56,24 @@ export function normAxis(axis: number, rank: number, where: string): number {
   return a;
 }
 
-/** True when every axis is a static size. */
+/**
+ * True when every axis is a static size.
+ * @example
+ * ```ts
+ * isStatic([2, 3]); // true
+ * ```
+ */
 export function isStatic(shape: readonly Dim[]): shape is number[] {
   return shape.every((d) => typeof d === 'number');
 }
 
-/** Product of the static sizes; `undefined` if any axis is symbolic. */
+/**
+ * Product of the static sizes; `undefined` if any axis is symbolic.
+ * @example
+ * ```ts
+ * staticSize([2, 3]); // 6
+ * ```
+ */
 export function staticSize(shape: readonly Dim[]): number | undefined {
   let s = 1;
   for (const d of shape) {
@@ -54,13 +84,25 @@ export function staticSize(shape: readonly Dim[]): number | undefined {
 }
 
 let fresh = 0;
-/** A new symbolic dimension name derived from `base`. */
+/**
+ * A new symbolic dimension name derived from `base`.
+ * @example
+ * ```ts
+ * freshDim('T'); // 'T_1'
+ * ```
+ */
 export function freshDim(base: string): string {
   fresh += 1;
   return `${base}_${fresh}`;
 }
 
-/** Output length of a sliding window (conv / pool, floor mode). */
+/**
+ * Output length of a sliding window (conv / pool, floor mode).
+ * @example
+ * ```ts
+ * windowOut(128, 3, 1, 1, 1, 1); // 128
+ * ```
+ */
 export function windowOut(
   len: Dim,
   k: number,

@@ -86,7 +86,13 @@ export interface OptimizerUpdate {
   gradNorm?: SymTensor;
 }
 
-/** The group a parameter falls into (or `undefined`). */
+/**
+ * The group a parameter falls into (or `undefined`): the first whose `match` accepts it.
+ * @example
+ * ```ts
+ * groupOf(b.params.get('fc.bias')!, [{ match: /bias$/, weightDecay: 0 }]);
+ * ```
+ */
 export function groupOf(param: ParamInfo, groups: readonly ParamGroup[] = []): ParamGroup | undefined {
   return groups.find((g) => (g.match instanceof RegExp ? g.match.test(param.name) : g.match(param)));
 }
