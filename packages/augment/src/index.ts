@@ -18,3 +18,4 @@ export { type ClipSet, preloadClips } from './waveform/clips.js';
 export * from './waveform/loudness.js';
 export * from './waveform/noise.js';
 export * from './waveform/reverb.js';
+export * from './presets.js';
