@@ -90,30 +90,18 @@ export function calibrationOf(t: Matrix, s: Matrix, options: CalibrationOptions 
       );
     }
   }
-  const result = binAll(t.data, s.data, nBins, 1, 0);
-  if (options.perClass) {
-    result.perClass = new Float64Array(t.cols);
-    for (let c = 0; c < t.cols; c++) result.perClass[c] = binAll(t.data, s.data, nBins, t.cols, c).ece;
-  }
-  return result;
-}
-
-function binAll(
-  t: Float64Array,
-  s: Float64Array,
-  nBins: number,
-  stride: number,
-  offset: number,
-): CalibrationResult {
-  // numpy: edges = linspace(0, 1, nBins + 1) = i * (1 / nBins); bin = searchsorted(inner edges, p, 'left')
+  const k = t.cols;
+  const perClass = options.perClass ?? false;
+  // One pass: bin index of every score, accumulated overall and (optionally) per class.
   const step = 1 / nBins;
   const inner = Float64Array.from({ length: nBins - 1 }, (_, i) => (i + 1) * step);
-  const count = new Float64Array(nBins);
-  const sumP = new Float64Array(nBins);
-  const sumT = new Float64Array(nBins);
-  let n = 0;
-  for (let i = offset; i < s.length; i += stride) {
-    const p = s[i]!;
+  const groups = perClass ? k + 1 : 1;
+  const count = new Float64Array(groups * nBins);
+  const sumP = new Float64Array(groups * nBins);
+  const sumT = new Float64Array(groups * nBins);
+  for (let i = 0; i < s.data.length; i++) {
+    const p = s.data[i]!;
+    // numpy: edges = linspace(0, 1, nBins + 1); bin = searchsorted(inner edges, p, side='left')
     let lo = 0;
     let hi = inner.length;
     while (lo < hi) {
@@ -121,18 +109,44 @@ function binAll(
       if (inner[mid]! < p) lo = mid + 1;
       else hi = mid;
     }
+    const y = t.data[i]!;
     count[lo]!++;
     sumP[lo]! += p;
-    sumT[lo]! += t[i]!;
-    n++;
+    sumT[lo]! += y;
+    if (perClass) {
+      const g = (1 + (i % k)) * nBins + lo;
+      count[g]!++;
+      sumP[g]! += p;
+      sumT[g]! += y;
+    }
   }
+  const result = finish(count, sumP, sumT, 0, nBins, step);
+  if (perClass) {
+    result.perClass = Float64Array.from(
+      { length: k },
+      (_, c) => finish(count, sumP, sumT, (c + 1) * nBins, nBins, step).ece,
+    );
+  }
+  return result;
+}
+
+function finish(
+  count: Float64Array,
+  sumP: Float64Array,
+  sumT: Float64Array,
+  off: number,
+  nBins: number,
+  step: number,
+): CalibrationResult {
+  let n = 0;
+  for (let b = 0; b < nBins; b++) n += count[off + b]!;
   const bins: ReliabilityBin[] = [];
   let ece = 0;
   let mce = 0;
   for (let b = 0; b < nBins; b++) {
-    const c = count[b]!;
-    const meanPredicted = c > 0 ? sumP[b]! / c : Number.NaN;
-    const fractionPositive = c > 0 ? sumT[b]! / c : Number.NaN;
+    const c = count[off + b]!;
+    const meanPredicted = c > 0 ? sumP[off + b]! / c : Number.NaN;
+    const fractionPositive = c > 0 ? sumT[off + b]! / c : Number.NaN;
     bins.push({
       lower: b * step,
       upper: b === nBins - 1 ? 1 : (b + 1) * step,

@@ -50,28 +50,34 @@ export interface PairConfusion {
 export function pairConfusion(yTrue: MatrixInput, yPred: MatrixInput): PairConfusion {
   const [t, p] = toPair(yTrue, yPred, 'labels');
   const k = t.cols;
-  const zeros = () => Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  const coPredicted = zeros();
-  const confusions = zeros();
-  const trueAndNotPred = zeros(); // a true, b not predicted
-  const support = new Array<number>(k).fill(0);
-  const predCount = new Array<number>(k).fill(0);
-  // joint counts: a true & b predicted, and totals
+  const co = new Float64Array(k * k); // a true & b predicted
+  const conf = new Float64Array(k * k); // a true & b predicted & b not true
+  const supportF = new Float64Array(k);
+  const predF = new Float64Array(k);
+  const trueIdx = new Int32Array(k);
   for (let i = 0; i < t.rows; i++) {
     const o = i * k;
-    for (let b = 0; b < k; b++) if (p.data[o + b] === 1) predCount[b]!++;
-    for (let a = 0; a < k; a++) {
-      if (t.data[o + a] !== 1) continue;
-      support[a]!++;
+    let m = 0;
+    for (let c = 0; c < k; c++) {
+      if (p.data[o + c] === 1) predF[c]!++;
+      if (t.data[o + c] === 1) trueIdx[m++] = c;
+    }
+    for (let j = 0; j < m; j++) {
+      const a = trueIdx[j]!;
+      supportF[a]!++;
+      const row = a * k;
       for (let b = 0; b < k; b++) {
-        const pb = p.data[o + b] === 1;
-        if (pb) {
-          coPredicted[a]![b]!++;
-          if (a !== b && t.data[o + b] !== 1) confusions[a]![b]!++;
-        } else trueAndNotPred[a]![b]!++;
+        if (p.data[o + b] !== 1) continue;
+        co[row + b]!++;
+        if (t.data[o + b] !== 1) conf[row + b]!++;
       }
     }
   }
+  const support = Array.from(supportF);
+  const predCount = Array.from(predF);
+  const coPredicted = Array.from({ length: k }, (_, a) => Array.from(co.subarray(a * k, (a + 1) * k)));
+  const confusions = Array.from({ length: k }, (_, a) => Array.from(conf.subarray(a * k, (a + 1) * k)));
+  const trueAndNotPred = coPredicted.map((row, a) => row.map((v) => support[a]! - v));
   for (let a = 0; a < k; a++) confusions[a]![a] = support[a]! - coPredicted[a]![a]!;
   const n = t.rows;
   const rates = confusions.map((row, a) => row.map((v) => (support[a]! > 0 ? v / support[a]! : Number.NaN)));

@@ -480,25 +480,33 @@ export function lwlrapAccumulate(
     });
   }
   const k = t.cols;
-  const rank = new Float64Array(k);
+  const posIdx = new Int32Array(k);
+  const posRank = new Float64Array(k);
+  const td = t.data;
+  const sd = s.data;
+  const pessimistic = ties === 'pessimistic';
   for (let i = 0; i < t.rows; i++) {
     const o = i * k;
-    // rank (1-based) of each class in this row
+    // Only the ranks of the positive classes matter: rank(c) = 1 + classes ranked above c.
+    let m = 0;
     for (let c = 0; c < k; c++) {
-      const sc = s.data[o + c]!;
+      if (td[o + c] !== 1) continue;
+      const sc = sd[o + c]!;
       let r = 1;
       for (let l = 0; l < k; l++) {
-        if (l === c) continue;
-        const sl = s.data[o + l]!;
-        if (sl > sc || (sl === sc && (ties === 'pessimistic' || l > c))) r++;
+        const sl = sd[o + l]!;
+        if (sl > sc || (sl === sc && l !== c && (pessimistic || l > c))) r++;
       }
-      rank[c] = r;
+      posIdx[m] = c;
+      posRank[m] = r;
+      m++;
     }
-    for (let c = 0; c < k; c++) {
-      if (t.data[o + c] !== 1) continue;
+    for (let a = 0; a < m; a++) {
+      const ra = posRank[a]!;
       let hits = 0;
-      for (let l = 0; l < k; l++) if (t.data[o + l] === 1 && rank[l]! <= rank[c]!) hits++;
-      sums[c]! += hits / rank[c]!;
+      for (let b = 0; b < m; b++) if (posRank[b]! <= ra) hits++;
+      const c = posIdx[a]!;
+      sums[c]! += hits / ra;
       positives[c]!++;
     }
   }
