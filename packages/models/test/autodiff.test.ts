@@ -170,6 +170,38 @@ const cases: Record<string, GradCase> = {
       return b.batchNorm(x.a!, x.g!, x.be!, rm, rv);
     },
   },
+  BatchNorm1d_rank2_train: {
+    inputs: { a: [5, 3], g: [3], be: [3] },
+    build: (b: B, x: X) =>
+      b.batchNorm(
+        x.a!,
+        x.g!,
+        x.be!,
+        b.buffer('rm', Tensor.zeros('float64', [3])),
+        b.buffer('rv', Tensor.from('float64', [1, 1, 1])),
+      ),
+  },
+  BatchNorm1d_rank3_train: {
+    inputs: { a: [2, 3, 4], g: [3], be: [3] },
+    build: (b: B, x: X) =>
+      b.batchNorm(
+        x.a!,
+        x.g!,
+        x.be!,
+        b.buffer('rm', Tensor.zeros('float64', [3])),
+        b.buffer('rv', Tensor.from('float64', [1, 1, 1])),
+      ),
+  },
+  MaxPool_2x2: {
+    inputs: { a: [2, 3, 4, 6] },
+    init: { a: distinct },
+    build: (b: B, x: X) => b.maxPool(x.a!, { kernel: 2 }),
+  },
+  Attention_matmul_softmax: {
+    inputs: { q: [2, 3, 4], k: [2, 5, 4], v: [2, 5, 4] },
+    build: (b: B, x: X) =>
+      b.matmul(b.softmax(b.mul(b.matmul(x.q!, b.transpose(x.k!, [0, 2, 1])), 0.5), -1), x.v!),
+  },
   BatchNorm_eval: {
     inputs: { a: [3, 2, 4], g: [2], be: [2], m: [2], v: [2] },
     init: { v: positive },
