@@ -136,7 +136,17 @@ export class TrainSession {
       if (typeof d === 'string') sym.set(d, input.dims[i]!);
     });
     for (const m of a.dropoutMasks) {
-      const shape = m.shape.map((d) => (typeof d === 'number' ? d : (sym.get(d) ?? input.dims[0]!)));
+      const shape = m.shape.map((d) => {
+        if (typeof d === 'number') return d;
+        const v = sym.get(d);
+        if (v === undefined) {
+          throw new ModelError(
+            `Dropout mask "${m.name}" has symbolic axis "${d}" that is not an axis of the input; apply dropout to tensors whose symbolic axes are the input's (e.g. the batch).`,
+            { details: { key: m.name, actual: m.shape } },
+          );
+        }
+        return v;
+      });
       const n = shape.reduce((p, v) => p * v, 1);
       const mask = Tensor.zeros(dtype, shape);
       const keep = 1 / (1 - m.p);
