@@ -322,7 +322,8 @@ function checkAverage(average: string): void {
   }
 }
 
-function reportIllDefined(
+/** @internal */
+export function reportIllDefined(
   tp: ArrayLike<number>,
   pred: ArrayLike<number>,
   truth: ArrayLike<number>,

@@ -5,7 +5,8 @@ import {
   type PerExampleMetrics,
   nanMean,
   perExampleFromMatrices,
-  prfFromMatrices,
+  prfFromCounts,
+  reportIllDefined,
   sum,
 } from './classification.js';
 import { Matrix, type MatrixInput, thresholdVector, toPair } from './input.js';
@@ -196,21 +197,23 @@ export function evaluateMatrices(t: Matrix, s: Matrix, options: EvaluateOptions 
   const onWarning = (w: MetricWarning) => warnings.push(w);
 
   const counts = countsOf(t, p);
-  const prfNone = prfFromMatrices(t, p, { average: 'none', zeroDivision, onWarning });
-  const prfAvg = (average: 'micro' | 'macro' | 'weighted' | 'samples') =>
-    prfFromMatrices(t, p, {
-      average,
-      zeroDivision,
-      onWarning: average === 'samples' ? onWarning : undefined,
-    });
+  const prfNone = prfFromCounts(counts, { average: 'none', zeroDivision, onWarning });
+  const prfAvg = (average: 'micro' | 'macro' | 'weighted') =>
+    prfFromCounts(counts, { average, zeroDivision });
   const micro = prfAvg('micro');
   const macro = prfAvg('macro');
   const weighted = prfAvg('weighted');
-  const samples = prfAvg('samples');
+  const perExample = perExampleFromMatrices(t, p, 1, zeroDivision);
+  if (zeroDivision === 'warn')
+    reportIllDefined(perExample.tp, perExample.pred, perExample.truth, 'example', onWarning);
+  const samples = {
+    precision: nanMean(perExample.precision),
+    recall: nanMean(perExample.recall),
+    fScore: nanMean(perExample.fScore),
+  };
 
   let wrong = 0;
   for (let i = 0; i < t.data.length; i++) if (t.data[i] !== p.data[i]) wrong++;
-  const perExample = perExampleFromMatrices(t, p, 1, zeroDivision);
 
   // Curves, AUC and AP per class from one sort per class.
   const roc: Record<string, RocCurve> = {};

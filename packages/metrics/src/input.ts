@@ -111,6 +111,10 @@ export type MatrixKind = 'labels' | 'scores';
  * ```
  */
 export function toMatrix(input: MatrixInput, name: string, kind: MatrixKind): Matrix {
+  if (input instanceof Matrix) {
+    const seen = VALIDATED.get(input);
+    if (seen === 'labels' || seen === kind) return input;
+  }
   let data: Float64Array;
   let rows: number;
   let cols: number;
@@ -201,8 +205,13 @@ export function toMatrix(input: MatrixInput, name: string, kind: MatrixKind): Ma
       }
     }
   }
-  return input instanceof Matrix ? input : new Matrix(data, rows, cols);
+  const out = input instanceof Matrix ? input : new Matrix(data, rows, cols);
+  VALIDATED.set(out, kind);
+  return out;
 }
+
+/** Matrices already checked (labels are also valid scores); the data is assumed not to be mutated afterwards. */
+const VALIDATED = new WeakMap<Matrix, MatrixKind>();
 
 function scalar(v: unknown, name: string, i: number, j: number): number {
   if (typeof v === 'number') return v;
