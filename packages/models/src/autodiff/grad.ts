@@ -122,7 +122,7 @@ export function gradients(
     if (dy.every((g) => g === undefined)) continue;
     const needs = node.inputs.map((x) => x !== '' && reach.has(x));
     if (!needs.some(Boolean)) continue;
-    const rule = RULES[node.domain === 'instr' ? node.op : node.op];
+    const rule = RULES[node.op];
     if (!rule) {
       throw new ModelError(
         `gradients: no gradient rule for op ${node.op} (node "${node.name}"); add one with registerGradient().`,

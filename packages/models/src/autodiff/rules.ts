@@ -30,8 +30,6 @@ export function unbroadcast(b: GraphBuilder, g: SymTensor, target: readonly Dim[
   return out;
 }
 
-const scalar = (b: GraphBuilder, like: SymTensor, v: number) => b.constant(v, like.dtype);
-
 function staticDims(shape: readonly Dim[], what: string, where: string): number[] {
   if (!isStatic(shape)) {
     throw new ShapeError(`${where}: the gradient needs static ${what}, got ${fmtShape(shape)}.`, {
@@ -583,5 +581,3 @@ export const RULES: Record<string, GradRule> = {
     return out;
   },
 };
-
-export { scalar };
