@@ -175,9 +175,40 @@ export function pair(
 /** The `q`-th percentile (0–100) of `values`, with linear interpolation (numpy's default). */
 export function percentile(values: Float32Array | Float64Array, q: number): number {
   if (values.length === 0) return 0;
-  const sorted = Float64Array.from(values).sort();
-  const pos = (q / 100) * (sorted.length - 1);
+  const a = Float64Array.from(values);
+  const pos = (q / 100) * (a.length - 1);
   const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+  const vlo = select(a, lo);
+  if (lo + 1 >= a.length || pos === lo) return vlo;
+  // after select(a, lo), the (lo+1)-th smallest is the minimum of the right part
+  let vhi = Infinity;
+  for (let i = lo + 1; i < a.length; i++) if (a[i]! < vhi) vhi = a[i]!;
+  return vlo + (vhi - vlo) * (pos - lo);
+}
+
+/** k-th smallest value (0-based), partially reordering `a` (Hoare quickselect, median-of-three). */
+function select(a: Float64Array, k: number): number {
+  let left = 0;
+  let right = a.length - 1;
+  while (right > left) {
+    const mid = (left + right) >> 1;
+    const pivot = Math.max(Math.min(a[left]!, a[mid]!), Math.min(Math.max(a[left]!, a[mid]!), a[right]!));
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }

@@ -210,3 +210,25 @@ describe('RBJ biquads', () => {
     expect(power(output.channels[0]!) / power(x.channels[0]!)).toBeLessThan(1e-5);
   });
 });
+
+describe('percentile (quickselect)', () => {
+  it('equals numpy-style linear interpolation of the sorted values', async () => {
+    const { percentile } = await import('../src/util.js');
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 1, maxLength: 60 }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        (values, q) => {
+          const s = Float64Array.from(values).sort();
+          const pos = (q / 100) * (s.length - 1);
+          const lo = Math.floor(pos);
+          const hi = Math.min(lo + 1, s.length - 1);
+          expect(percentile(Float64Array.from(values), q)).toBeCloseTo(
+            s[lo]! + (s[hi]! - s[lo]!) * (pos - lo),
+            9,
+          );
+        },
+      ),
+    );
+  });
+});

@@ -24,7 +24,10 @@ export function colouredNoise(length: number, fDecay: number, rng: Rng): Float32
   checkInteger(length, 'length', 0);
   checkNumber(fDecay, 'fDecay', -10, 10);
   if (length < 2) return new Float32Array(length);
-  const white = new Float64Array(length);
+  // Shape a power-of-two block (fast FFT) and keep its first `length` samples.
+  let size = 2;
+  while (size < length) size *= 2;
+  const white = new Float64Array(size);
   rng.fillNormal(white);
   const X = rfft(white);
   X.re[0] = 0;
@@ -34,7 +37,7 @@ export function colouredNoise(length: number, fDecay: number, rng: Rng): Float32
     X.re[k]! *= g;
     X.im[k]! *= g;
   }
-  const y = irfft(X.re, X.im, length);
+  const y = irfft(X.re, X.im, size).subarray(0, length);
   let p = 0;
   for (let i = 0; i < length; i++) p += y[i]! * y[i]!;
   p /= length;

@@ -35,7 +35,8 @@ export function fftConvolve(x: Float32Array, h: Float32Array): Float32Array {
     }
     return Float32Array.from(out);
   }
-  const n = fastFftSize(full);
+  let n = 1;
+  while (n < full) n *= 2;
   const plan = getRealFFTPlan(n);
   const xr = new Float64Array(plan.bins);
   const xi = new Float64Array(plan.bins);

@@ -38,9 +38,6 @@ function checkRate(rate: number, key = 'rate'): number {
 }
 
 const TWO_PI = 2 * Math.PI;
-function wrap(x: number): number {
-  return x - TWO_PI * Math.round(x / TWO_PI);
-}
 
 /**
  * Time-stretches a mono signal by `rate` (> 1 faster/shorter, < 1 slower/longer) keeping its pitch, with a
@@ -64,16 +61,17 @@ export function timeStretch(y: Float32Array, rate: number, options: VocoderOptio
   const frames = S.re.dims[1]!;
   const re = S.re.data;
   const im = S.im.data;
-  // Magnitudes and phases, with two zero frames appended (librosa pads the STFT by 2 frames).
+  // Magnitudes and phases, frame-major (row t = frame t), with two zero frames appended as librosa does.
   const F = frames + 2;
   const mag = new Float32Array(bins * F);
   const pha = new Float32Array(bins * F);
   for (let k = 0; k < bins; k++) {
-    for (let t = 0; t < frames; t++) {
-      const r = re[k * frames + t]!;
-      const i = im[k * frames + t]!;
-      mag[k * F + t] = Math.hypot(r, i);
-      pha[k * F + t] = Math.atan2(i, r);
+    let o = k;
+    for (let t = 0, i = k * frames; t < frames; t++, i++, o += bins) {
+      const r = re[i]!;
+      const q = im[i]!;
+      mag[o] = Math.sqrt(r * r + q * q);
+      pha[o] = Math.atan2(q, r);
     }
   }
   const steps: number[] = [];
@@ -83,35 +81,39 @@ export function timeStretch(y: Float32Array, rate: number, options: VocoderOptio
   const outIm = new Float32Array(bins * T);
   const advance = new Float64Array(bins);
   for (let k = 0; k < bins; k++) advance[k] = (TWO_PI * hop * k) / nFft;
-  const phase = new Float64Array(bins); // synthesis phase of the previous output frame
-  for (let k = 0; k < bins; k++) phase[k] = pha[k * F]!;
+  const phase = new Float64Array(bins); // synthesis phase of the current output frame
+  for (let k = 0; k < bins; k++) phase[k] = pha[k]!;
   const m = new Float64Array(bins);
-  const next = new Float64Array(bins);
-  const peaks: number[] = [];
+  const peaks = new Int32Array(bins);
   for (let s = 0; s < T; s++) {
     const t = steps[s]!;
     const c = Math.floor(t);
     const a = t - c;
-    for (let k = 0; k < bins; k++) m[k] = (1 - a) * mag[k * F + c]! + a * mag[k * F + c + 1]!;
-    // Output this frame with the current synthesis phases.
-    for (let k = 0; k < bins; k++) {
-      outRe[k * T + s] = m[k]! * Math.cos(phase[k]!);
-      outIm[k * T + s] = m[k]! * Math.sin(phase[k]!);
+    const r0 = c * bins;
+    const r1 = r0 + bins;
+    // Output this frame: interpolated magnitude, current synthesis phase.
+    for (let k = 0, o = s; k < bins; k++, o += T) {
+      const mk = (1 - a) * mag[r0 + k]! + a * mag[r1 + k]!;
+      const ph = phase[k]!;
+      outRe[o] = mk * Math.cos(ph);
+      outIm[o] = mk * Math.sin(ph);
     }
-    // Advance every bin by its instantaneous frequency (plain phase vocoder).
+    // Advance every bin by its instantaneous frequency (the plain phase vocoder).
     for (let k = 0; k < bins; k++) {
-      const dp = pha[k * F + c + 1]! - pha[k * F + c]! - advance[k]!;
-      next[k] = phase[k]! + advance[k]! + wrap(dp);
+      const dp = pha[r1 + k]! - pha[r0 + k]! - advance[k]!;
+      phase[k] = phase[k]! + advance[k]! + (dp - TWO_PI * Math.round(dp / TWO_PI));
     }
     if (locking && s + 1 < T) {
-      // Identity phase locking on the next output frame: peaks advance freely; every other bin keeps its
-      // analysis phase offset from the peak whose region of influence it lies in.
+      // Identity phase locking (Laroche & Dolson 1999) on the next output frame: peaks keep the phase they
+      // advanced to; every other bin keeps its analysis phase offset from the peak whose region it lies in.
       const t2 = steps[s + 1]!;
       const c2 = Math.floor(t2);
       const a2 = t2 - c2;
-      const ref = a2 < 0.5 ? c2 : c2 + 1;
-      for (let k = 0; k < bins; k++) m[k] = (1 - a2) * mag[k * F + c2]! + a2 * mag[k * F + c2 + 1]!;
-      peaks.length = 0;
+      const q0 = c2 * bins;
+      const q1 = q0 + bins;
+      const ref = (a2 < 0.5 ? c2 : c2 + 1) * bins;
+      for (let k = 0; k < bins; k++) m[k] = (1 - a2) * mag[q0 + k]! + a2 * mag[q1 + k]!;
+      let np = 0;
       for (let k = 0; k < bins; k++) {
         const v = m[k]!;
         if (v <= 0) continue;
@@ -119,27 +121,28 @@ export function timeStretch(y: Float32Array, rate: number, options: VocoderOptio
         if (k >= 2 && v <= m[k - 2]!) continue;
         if (k + 1 < bins && v < m[k + 1]!) continue;
         if (k + 2 < bins && v < m[k + 2]!) continue;
-        peaks.push(k);
+        peaks[np++] = k;
       }
-      if (peaks.length > 0) {
-        let lo = 0;
-        for (let p = 0; p < peaks.length; p++) {
-          const pk = peaks[p]!;
-          let hi = bins;
-          if (p + 1 < peaks.length) {
-            // region boundary: the lowest-magnitude bin between this peak and the next
-            const q = peaks[p + 1]!;
-            let best = pk + 1;
-            for (let k = pk + 1; k < q; k++) if (m[k]! < m[best]!) best = k;
-            hi = best;
-          }
-          const base = next[pk]! - pha[pk * F + ref]!;
-          for (let k = lo; k < hi; k++) if (k !== pk) next[k] = base + pha[k * F + ref]!;
-          lo = hi;
+      let lo = 0;
+      for (let p = 0; p < np; p++) {
+        const pk = peaks[p]!;
+        let hi = bins;
+        if (p + 1 < np) {
+          // region boundary: the lowest-magnitude bin between this peak and the next
+          const q = peaks[p + 1]!;
+          let best = pk + 1;
+          for (let k = pk + 2; k < q; k++) if (m[k]! < m[best]!) best = k;
+          hi = best;
         }
+        const base = phase[pk]! - pha[ref + pk]!;
+        for (let k = lo; k < hi; k++) if (k !== pk) phase[k] = base + pha[ref + k]!;
+        lo = hi;
       }
     }
-    for (let k = 0; k < bins; k++) phase[k] = wrap(next[k]!);
+    for (let k = 0; k < bins; k++) {
+      const v = phase[k]!;
+      phase[k] = v - TWO_PI * Math.round(v / TWO_PI);
+    }
   }
   return istft(
     { re: new Tensor('float32', outRe, [bins, T]), im: new Tensor('float32', outIm, [bins, T]) },
