@@ -407,3 +407,49 @@ export function defaultInstruments(k: number): InstrumentSet {
     ? InstrumentSet.irmas()
     : InstrumentSet.custom(Array.from({ length: k }, (_, i) => ({ code: `c${i}` })));
 }
+
+/**
+ * Flattens an {@link Evaluation} into `name → number` pairs for loggers, CSV rows and JSON APIs, in the
+ * reference's key format: `{prefix}f1`, `{prefix}hamming_score`, … and per instrument
+ * `instruments/{prefix}{Full name}_{metric}`.
+ * @example
+ * ```ts
+ * flattenEvaluation(ev, { prefix: 'val/' });
+ * // { 'val/f1': 0.54, 'val/f1_micro': 0.63, …, 'instruments/val/Cello_f1': 0.47, … }
+ * ```
+ */
+export function flattenEvaluation(
+  ev: Evaluation,
+  options: { prefix?: string; perClass?: boolean } = {},
+): Record<string, number> {
+  const p = options.prefix ?? '';
+  const s = ev.summary;
+  const out: Record<string, number> = {
+    [`${p}f1`]: s.f1.macro,
+    [`${p}precision`]: s.precision.macro,
+    [`${p}recall`]: s.recall.macro,
+    [`${p}f1_micro`]: s.f1.micro,
+    [`${p}f1_weighted`]: s.f1.weighted,
+    [`${p}f1_samples`]: s.f1.samples,
+    [`${p}hamming_score`]: s.hammingScore,
+    [`${p}hamming_distance`]: s.hammingLoss,
+    [`${p}subset_accuracy`]: s.subsetAccuracy,
+    [`${p}roc_auc`]: s.rocAuc.macro,
+    [`${p}roc_auc_micro`]: s.rocAuc.micro,
+    [`${p}map`]: s.mAP,
+    [`${p}ap_micro`]: s.averagePrecision.micro,
+    [`${p}lwlrap`]: s.lwlrap,
+    [`${p}lrap`]: s.labelRankingAveragePrecision,
+    [`${p}coverage_error`]: s.coverageError,
+    [`${p}label_ranking_loss`]: s.labelRankingLoss,
+    [`${p}ece`]: s.ece,
+  };
+  if (options.perClass ?? true) {
+    for (const r of Object.values(ev.perClass)) {
+      for (const m of ['f1', 'precision', 'recall', 'accuracy', 'ap', 'auc', 'lwlrap'] as const) {
+        out[`instruments/${p}${r.name}_${m}`] = r[m];
+      }
+    }
+  }
+  return out;
+}

@@ -41,6 +41,7 @@ export {
   type Evaluation,
   type EvaluationSummary,
   evaluate,
+  flattenEvaluation,
 } from './evaluate.js';
 export { binarize, Matrix, type MatrixInput, type MatrixKind, toMatrix } from './input.js';
 export * from './pairs.js';

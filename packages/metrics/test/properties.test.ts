@@ -6,6 +6,7 @@ import {
   ConfusionAccumulator,
   evaluate,
   f1Score,
+  flattenEvaluation,
   hammingLoss,
   labelRankingAveragePrecision,
   LwlrapAccumulator,
@@ -169,5 +170,8 @@ describe('properties', () => {
     expect(ev.perClass.voi!.threshold).toBe(0.31);
     expect(ev.perClass.pia!.support).toBe(yTrue.filter((r) => r[6] === 1).length);
     expect(ev.summary.mAP).toBe(ev.summary.averagePrecision.macro);
+    const flat = flattenEvaluation(ev, { prefix: 'val/' });
+    expect(flat['val/f1']).toBe(ev.summary.f1.macro);
+    expect(flat['instruments/val/Cello_f1']).toBe(ev.perClass.cel!.f1);
   });
 });
