@@ -156,7 +156,14 @@ describe('stft / istft', () => {
     const a = stft(y, { nFft: 1024, hopLength: 256 });
     const m = melSpectrogram(y, { sampleRate: 16000, nFft: 1024, hopLength: 256, nMels: 40 });
     const m1 = melSpectrogram(y, { sampleRate: 16000, nFft: 512, hopLength: 100, nMels: 40, power: 1 });
+    const sizes = [400, 360, 240, 1000, 96];
+    const mixed = sizes.map((nFft) => stft(y, { nFft, hopLength: 97 }));
     setSpectralWasmEnabled(false);
+    sizes.forEach((nFft, i) => {
+      const js = stft(y, { nFft, hopLength: 97 });
+      expect(js.re.data).toEqual(mixed[i]!.re.data);
+      expect(js.im.data).toEqual(mixed[i]!.im.data);
+    });
     const b = stft(y, { nFft: 1024, hopLength: 256 });
     expect(b.re.data).toEqual(a.re.data);
     expect(b.im.data).toEqual(a.im.data);

@@ -2,7 +2,7 @@ import { getRealFFTPlan } from './fft.js';
 import { SPECTRAL_WASM } from './fft-wasm.js';
 
 /**
- * WebAssembly SIMD engine for power-of-two real FFTs: two frames per call in f64x2 lanes, running exactly
+ * WebAssembly SIMD engine for real FFTs of even lengths whose half is 2^a·3^b·5^c: two frames per call in f64x2 lanes, running exactly
  * the float64 operations of the JavaScript {@link RealFFTPlan} (same order, no fused multiply-add), so
  * results are identical to the JS path. Used automatically when the host supports WebAssembly SIMD; falls
  * back to JavaScript otherwise (or when `INSTR_DSP_NO_WASM` is set in `globalThis`).
@@ -98,7 +98,7 @@ export interface WasmBank {
 }
 
 /**
- * A prepared kernel for one nFft (a power of two ≥ 8) and window. Not re-entrant: one per call site.
+ * A prepared kernel for one nFft (even, ≥ 8, half of it 2^a·3^b·5^c) and window. Not re-entrant: one per call site.
  * @internal
  */
 export class WasmRfft {
@@ -154,12 +154,14 @@ export class WasmRfft {
     f64.set(window, this.winAt / 8);
   }
 
-  /** A kernel for this nFft/window, or null when WebAssembly SIMD is unavailable or nFft unsupported. */
+  /** A kernel for this nFft/window, or null when WebAssembly SIMD is unavailable or nFft unsupported (odd, or a prime factor > 5). */
   static create(nFft: number, window: Float64Array): WasmRfft | null {
-    if (nFft < 8 || (nFft & (nFft - 1)) !== 0 || nFft > 1 << 20) return null;
+    if (nFft < 8 || nFft % 2 !== 0 || nFft > 1 << 22) return null;
     const ex = exportsOf();
     if (!ex) return null;
-    // Every stage must be radix 4 or 2 (true for powers of two).
+    // The kernel has radix 2, 3, 4 and 5 passes: nFft/2 must be 2^a·3^b·5^c.
+    const plan = getRealFFTPlan(nFft).complex;
+    if (plan.algorithm !== 'mixed-radix' || plan.stageList().some((st) => st.p > 5)) return null;
     return new WasmRfft(ex, nFft, window);
   }
 
