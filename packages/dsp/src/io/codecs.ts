@@ -12,6 +12,11 @@ export interface PcmPiece {
 export interface StreamDecoder {
   decode(bytes: Uint8Array): Promise<PcmPiece | undefined>;
   flush(): Promise<PcmPiece | undefined>;
+  /**
+   * Native FLAC only: decodes one frame given as raw bytes, bypassing the stream parser. Used to recover a
+   * short final frame that codec-parser drops at end of stream (it waits for a following frame sync).
+   */
+  decodeFrame?(frame: Uint8Array): Promise<PcmPiece | undefined>;
   free(): void;
 }
 
@@ -50,6 +55,7 @@ export async function createStreamDecoder(
     ready: Promise<void>;
     decode(b: Uint8Array): WasmResult | Promise<WasmResult>;
     flush?(): Promise<WasmResult>;
+    decodeFrames?(frames: Uint8Array[]): Promise<WasmResult>;
     free(): void;
   };
   try {
@@ -135,6 +141,9 @@ export async function createStreamDecoder(
       return input.length > 0 ? guard(() => inner.decode(input)) : undefined;
     },
     flush: async () => (inner.flush ? guard(() => inner.flush!()) : undefined),
+    ...(format === 'flac' && inner.decodeFrames
+      ? { decodeFrame: (frame: Uint8Array) => guard(() => inner.decodeFrames!([frame])) }
+      : {}),
     free: () => {
       if (freed) return;
       freed = true;

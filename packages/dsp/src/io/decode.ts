@@ -253,11 +253,17 @@ export async function* decodePieces(
   try {
     for await (const bytes of readSequential(src, start, COMPRESSED_READ_BYTES)) {
       if (isOgg) tail = keepTail(tail, bytes, 65_536 + 282);
+      else if (streamInfo) tail = keepTail(tail, bytes, FLAC_TAIL_BYTES);
       const p = await dec.decode(bytes);
       if (p) yield check(p);
     }
     const last = await dec.flush();
     if (last) yield check(last);
+    const missing = (streamInfo?.totalSamples ?? 0) - frames;
+    if (streamInfo && missing > 0 && dec.decodeFrame) {
+      const recovered = await recoverFinalFlacFrame(tail, missing, dec.decodeFrame);
+      if (recovered) yield check(recovered);
+    }
   } finally {
     dec.free();
   }
@@ -279,6 +285,68 @@ export async function* decodePieces(
       );
     }
   }
+}
+
+/** Bytes kept from the end of a FLAC stream: more than the largest legal frame of ordinary files. */
+const FLAC_TAIL_BYTES = 1 << 20;
+
+/**
+ * codec-parser emits a FLAC frame only once it sees the next frame's sync code, and its flush drops a
+ * short final frame (seen on real files whose last block is shorter than the rest). Find that frame in
+ * the stream's tail — the last sync code from which exactly the missing samples decode cleanly (libFLAC
+ * checks the header CRC-8 and frame CRC-16, so a false sync inside audio data does not decode) — and
+ * decode it on its own.
+ */
+async function recoverFinalFlacFrame(
+  tail: Uint8Array,
+  missing: number,
+  decodeFrame: (
+    frame: Uint8Array,
+  ) => Promise<Piece | { sampleRate: number; channels: Float32Array[] } | undefined>,
+): Promise<{ sampleRate: number; channels: Float32Array[] } | undefined> {
+  for (let i = tail.length - 2; i >= 0 && tail.length - i <= FLAC_TAIL_BYTES; i--) {
+    if (tail[i] !== 0xff || (tail[i + 1]! & 0xfe) !== 0xf8 || !flacFrameHeaderValid(tail, i)) continue;
+    try {
+      const piece = await decodeFrame(tail.subarray(i));
+      if (piece && piece.channels[0]!.length === missing) return piece;
+    } catch {
+      // Not a frame start: keep looking further back.
+    }
+  }
+  return undefined;
+}
+
+/** True if a FLAC frame header starting at `i` is well formed and its CRC-8 matches (RFC 9639 §9.1). */
+function flacFrameHeaderValid(b: Uint8Array, i: number): boolean {
+  let p = i + 4;
+  if (p > b.length) return false;
+  const blockCode = b[i + 2]! >> 4;
+  const rateCode = b[i + 2]! & 0x0f;
+  if (blockCode === 0 || rateCode === 0x0f || (b[i + 3]! & 1) !== 0 || b[i + 3]! >> 4 > 10) return false;
+  // The UTF-8-like coded frame or sample number: 1 to 7 bytes.
+  const first = b[p]!;
+  let extra = 0;
+  if (first >= 0x80) {
+    if ((first & 0xe0) === 0xc0) extra = 1;
+    else if ((first & 0xf0) === 0xe0) extra = 2;
+    else if ((first & 0xf8) === 0xf0) extra = 3;
+    else if ((first & 0xfc) === 0xf8) extra = 4;
+    else if ((first & 0xfe) === 0xfc) extra = 5;
+    else if (first === 0xfe) extra = 6;
+    else return false;
+  }
+  p += 1 + extra;
+  if (blockCode === 6) p += 1;
+  else if (blockCode === 7) p += 2;
+  if (rateCode === 12) p += 1;
+  else if (rateCode === 13 || rateCode === 14) p += 2;
+  if (p >= b.length) return false;
+  let crc = 0;
+  for (let k = i; k < p; k++) {
+    crc ^= b[k]!;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 0x80 ? ((crc << 1) ^ 0x07) & 0xff : (crc << 1) & 0xff;
+  }
+  return crc === b[p];
 }
 
 function keepTail(tail: Uint8Array, bytes: Uint8Array, max: number): Uint8Array {
