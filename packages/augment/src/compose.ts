@@ -9,7 +9,13 @@ import {
 } from './transform.js';
 import { checkInteger, checkNumber } from './util.js';
 
-/** Parameters a composite reports (its children's reports are in `report.children`). */
+/**
+ * Parameters a composite reports (its children's reports are in `report.children`).
+ * @example
+ * ```ts
+ * aug.apply(audio, 1).report.params?.order; // e.g. [0, 2]
+ * ```
+ */
 export interface ComposeParams {
   /** Indices (into the composite's list) of the transforms that were run, in order. */
   readonly order: readonly number[];
@@ -78,7 +84,13 @@ abstract class Composite<X> extends Transform<X, ComposeParams> {
   }
 }
 
-/** Options of {@link Compose}. */
+/**
+ * Options of {@link Compose}.
+ * @example
+ * ```ts
+ * const aug = new Compose([new Gain(), new TimeShift()], { shuffle: true, p: 0.8 });
+ * ```
+ */
 export interface ComposeOptions extends TransformOptions {
   /** Run the transforms in a random order (default false: the given order). */
   shuffle?: boolean;
@@ -106,7 +118,13 @@ export class Compose<X> extends Composite<X> {
   }
 }
 
-/** Options of {@link OneOf}. */
+/**
+ * Options of {@link OneOf}.
+ * @example
+ * ```ts
+ * new OneOf([new Gain(), new PolarityInversion()], { weights: [2, 1] });
+ * ```
+ */
 export interface OneOfOptions extends TransformOptions {
   /** Relative weights of the transforms (default: equal). */
   weights?: readonly number[];
@@ -131,7 +149,13 @@ export class OneOf<X> extends Composite<X> {
   }
 }
 
-/** Options of {@link SomeOf}. */
+/**
+ * Options of {@link SomeOf}.
+ * @example
+ * ```ts
+ * new SomeOf([new Gain(), new TimeShift(), new TimeMask()], { n: [1, 2] });
+ * ```
+ */
 export interface SomeOfOptions extends TransformOptions {
   /** How many transforms to run: a count, or an inclusive `[min, max]` range drawn uniformly. */
   n: number | readonly [number, number];

@@ -15,7 +15,13 @@ import { LoudnessNormalization } from './waveform/loudness.js';
 import { BackgroundNoise, ColoredNoise } from './waveform/noise.js';
 import { PitchShift, TimeStretch } from './waveform/vocoder.js';
 
-/** Options of {@link lumenWaveformAugment}. */
+/**
+ * Options of {@link lumenWaveformAugment}.
+ * @example
+ * ```ts
+ * lumenWaveformAugment({ noiseClips, normalizeLoudness: true, keepLength: true });
+ * ```
+ */
 export interface LumenWaveformOptions {
   /** Background noise clips (the reference used ESC-50); omitted → no background noise, as the reference when its folder was missing. */
   noiseClips?: ClipSet;

@@ -1,12 +1,22 @@
 import { type Audio, InvalidArgumentError, Rng, type Seed, ShapeError, Tensor } from '@instr/core';
 import { checkProbability, toRng } from './util.js';
 
-/** What a transform works on: one waveform ({@link Audio}), one spectrogram (a float32 `Tensor`), or a labelled batch. */
+/**
+ * What a transform works on: one waveform ({@link Audio}), one spectrogram (a float32 `Tensor`), or a labelled batch.
+ * @example
+ * ```ts
+ * const kind: TransformKind = new Gain().kind; // 'waveform'
+ * ```
+ */
 export type TransformKind = 'waveform' | 'spectrogram' | 'labelled-batch';
 
 /**
  * A batch of examples with their label vectors, as used by batch mixers ({@link Mixup}, {@link SpecMix}).
  * `x` is `[batch, ...]` (e.g. `[batch, ch, mel, time]` or `[batch, samples]`), `y` is `[batch, classes]`.
+ * @example
+ * ```ts
+ * const batch: LabelledBatch = { x: mels, y: labels }; // [B, 1, mel, time], [B, classes]
+ * ```
  */
 export interface LabelledBatch {
   readonly x: Tensor<'float32'>;
@@ -16,6 +26,10 @@ export interface LabelledBatch {
 /**
  * What one transform did: its name, whether it ran (its probability `p` may skip it), the parameters it
  * drew, and for composites the reports of its children. Useful for debugging, logging and tests.
+ * @example
+ * ```ts
+ * const r: Report = new Gain().apply(audio, 1).report; // { name: 'Gain', applied: true, params: { gainDb } }
+ * ```
  */
 export interface Report<P extends object = Record<string, unknown>> {
   readonly name: string;
@@ -24,7 +38,13 @@ export interface Report<P extends object = Record<string, unknown>> {
   readonly children?: readonly Report[];
 }
 
-/** The output of a transform and what it drew. */
+/**
+ * The output of a transform and what it drew.
+ * @example
+ * ```ts
+ * const { output, report }: Applied<Audio> = new Gain().apply(audio, 1);
+ * ```
+ */
 export interface Applied<X, P extends object = Record<string, unknown>> {
   readonly output: X;
   readonly report: Report<P>;
@@ -35,22 +55,45 @@ export interface Applied<X, P extends object = Record<string, unknown>> {
  * `rng` draws parameters (gains, offsets, which child of a OneOf runs …); `noise` draws content
  * (noise samples, per-pixel masks). They are the same generator except in `per-batch` mode, where every
  * example replays the same parameter stream while its content stream is its own.
+ * @example
+ * ```ts
+ * const rng = new Rng(1);
+ * new Gain().run(audio, { rng, noise: rng });
+ * ```
  */
 export interface AugmentContext {
   readonly rng: Rng;
   readonly noise: Rng;
 }
 
-/** Options every transform accepts. */
+/**
+ * Options every transform accepts.
+ * @example
+ * ```ts
+ * new TimeShift({ p: 0.5 });
+ * ```
+ */
 export interface TransformOptions {
   /** Probability of applying the transform (default 1). */
   p?: number;
 }
 
-/** How {@link Transform.applyBatch} draws parameters: independently per example (default) or once per batch. */
+/**
+ * How {@link Transform.applyBatch} draws parameters: independently per example (default) or once per batch.
+ * @example
+ * ```ts
+ * new Gain().applyBatch(waves, { seed: 1, sampleRate: 22050, mode: 'per-batch' });
+ * ```
+ */
 export type BatchMode = 'per-example' | 'per-batch';
 
-/** Options of {@link Transform.applyBatch}. */
+/**
+ * Options of {@link Transform.applyBatch}.
+ * @example
+ * ```ts
+ * const options: BatchOptions = { seed: new Rng(5), sampleRate: 16000, mode: 'per-example' };
+ * ```
+ */
 export interface BatchOptions {
   /** A seed or generator; same seed → same output. */
   seed: Seed;
@@ -60,7 +103,13 @@ export interface BatchOptions {
   sampleRate?: number;
 }
 
-/** The output of {@link Transform.applyBatch}: the transformed batch and one report per example. */
+/**
+ * The output of {@link Transform.applyBatch}: the transformed batch and one report per example.
+ * @example
+ * ```ts
+ * const { output, reports } = new TimeMask().applyBatch(waves, { seed: 1, sampleRate: 22050 });
+ * ```
+ */
 export interface BatchApplied<P extends object = Record<string, unknown>> {
   readonly output: Tensor<'float32'>;
   readonly reports: readonly Report<P>[];
@@ -141,9 +190,21 @@ export abstract class Transform<X, P extends object = Record<string, unknown>> {
   protected abstract process(x: X, params: P, noise: Rng): X;
 }
 
-/** A transform on one waveform. */
+/**
+ * A transform on one waveform.
+ * @example
+ * ```ts
+ * const t: WaveformTransform = new Gain();
+ * ```
+ */
 export type WaveformTransform<P extends object = Record<string, unknown>> = Transform<Audio, P>;
-/** A transform on one spectrogram tensor. */
+/**
+ * A transform on one spectrogram tensor.
+ * @example
+ * ```ts
+ * const t: SpectrogramTransform = new TimeMasking();
+ * ```
+ */
 export type SpectrogramTransform<P extends object = Record<string, unknown>> = Transform<
   Tensor<'float32'>,
   P

@@ -23,6 +23,10 @@ import {
  * One entry of a source index: its labels (a multi-hot `Float32Array` or a list of instrument codes), an
  * optional genre, and a loader. `load` may return a promise (use {@link SourceMixer.mix}) or audio directly
  * (then {@link SourceMixer.mixSync} works too). Loading is lazy: only drawn sources are loaded.
+ * @example
+ * ```ts
+ * const source: MixSource = { labels: ['pia', 'voi'], genre: 'pop_roc', load: () => readAudioFile(path) };
+ * ```
  */
 export interface MixSource {
   readonly labels: Float32Array | readonly string[];
@@ -30,7 +34,13 @@ export interface MixSource {
   load(): Audio | Promise<Audio>;
 }
 
-/** Options shared by the dataset mixers. */
+/**
+ * Options shared by the dataset mixers.
+ * @example
+ * ```ts
+ * new SumN(sources, { instruments: InstrumentSet.irmas(), genre: 'same', resample: (a, sr) => resampleAudio(a, sr) });
+ * ```
+ */
 export interface SourceMixerOptions {
   /**
    * The label vocabulary. Needed to mix code lists with multi-hot vectors or to use `cooccurrence` with code
@@ -60,7 +70,14 @@ export interface SourceMixerOptions {
   resample?: (audio: Audio, targetRate: number) => Audio;
 }
 
-/** What a mixer did. */
+/**
+ * What a mixer did.
+ * @example
+ * ```ts
+ * const { report } = mixer.mixSync(0, 1);
+ * if (report.rescale < 1) console.warn(`mixture scaled by ${report.rescale}`);
+ * ```
+ */
 export interface MixReport {
   readonly name: string;
   /** Index of the anchor in the source list, or null for an external anchor. */
@@ -83,7 +100,13 @@ export interface MixReport {
   readonly note?: string;
 }
 
-/** A mixed example: audio, OR-ed labels (same form as the anchor's) and the report. */
+/**
+ * A mixed example: audio, OR-ed labels (same form as the anchor's) and the report.
+ * @example
+ * ```ts
+ * const { audio, labels, report } = await new SumN(sources, { n: 2 }).mix(7, 42);
+ * ```
+ */
 export interface MixResult {
   readonly audio: Audio;
   readonly labels: Float32Array | string[];
@@ -104,6 +127,10 @@ interface Plan {
  * Base of the label-aware dataset mixers ({@link SumN}, {@link ConcatN}, {@link ExponentialN}). Extra sources
  * are drawn the reference way: instruments **not** in the anchor's labels are drawn (without replacement
  * unless there are too few), then for each one a random source holding it.
+ * @example
+ * ```ts
+ * const mixers: SourceMixer[] = [new SumN(sources), new ConcatN(sources), new ExponentialN(sources)];
+ * ```
  */
 export abstract class SourceMixer {
   abstract readonly name: string;
@@ -377,7 +404,13 @@ export abstract class SourceMixer {
   }
 }
 
-/** Options of {@link SumN} and {@link ExponentialN}. */
+/**
+ * Options of {@link SumN} and {@link ExponentialN}.
+ * @example
+ * ```ts
+ * new SumN(sources, { n: 2, combine: 'sum', gainDb: [-6, 0], length: 'anchor', shorter: 'tile' });
+ * ```
+ */
 export interface SumMixOptions extends SourceMixerOptions {
   /** `mean` (default, the reference) or `sum` of the parts. */
   combine?: 'mean' | 'sum';
@@ -517,7 +550,13 @@ export class ExponentialN extends SumBase {
   }
 }
 
-/** Options of {@link ConcatN}. */
+/**
+ * Options of {@link ConcatN}.
+ * @example
+ * ```ts
+ * new ConcatN(sources, { n: 2, length: 'anchor', shuffle: true });
+ * ```
+ */
 export interface ConcatMixOptions extends SourceMixerOptions {
   /** Total number of parts (default 3, the reference's `concat_n_samples`; the reference's bug made it N + 1). */
   n?: number;

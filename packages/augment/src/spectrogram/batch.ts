@@ -2,7 +2,14 @@ import { InvalidArgumentError, type Rng, ShapeError, Tensor } from '@instr/core'
 import { type LabelledBatch, Transform, type TransformOptions } from '../transform.js';
 import { checkInteger, checkNumber } from '../util.js';
 
-/** Shared base of batch mixers: input is `{ x: [batch, ...], y: [batch, classes] }`. */
+/**
+ * Shared base of batch mixers: input is `{ x: [batch, ...], y: [batch, classes] }`.
+ * @example
+ * ```ts
+ * const mixer: BatchMixerBase<object> = new SpecMix();
+ * mixer.apply({ x, y }, 1);
+ * ```
+ */
 export abstract class BatchMixerBase<P extends object> extends Transform<LabelledBatch, P> {
   readonly kind = 'labelled-batch' as const;
   /** Smallest rank of `x` this mixer accepts. */
@@ -34,7 +41,13 @@ export abstract class BatchMixerBase<P extends object> extends Transform<Labelle
   }
 }
 
-/** Options of {@link Mixup}. */
+/**
+ * Options of {@link Mixup}.
+ * @example
+ * ```ts
+ * new Mixup({ alpha: 0.2, per: 'batch', keepMajority: false });
+ * ```
+ */
 export interface MixupOptions extends TransformOptions {
   /** λ ~ Beta(alpha, alpha) (default 0.4, fastai v1's `MixUpCallback`). */
   alpha?: number;
@@ -44,7 +57,13 @@ export interface MixupOptions extends TransformOptions {
   keepMajority?: boolean;
 }
 
-/** Drawn mixup parameters: the partner of each example and its weight λ. */
+/**
+ * Drawn mixup parameters: the partner of each example and its weight λ.
+ * @example
+ * ```ts
+ * new Mixup().apply({ x, y }, 1).report.params; // { partners: [3, 0, …], lambdas: [0.81, …] }
+ * ```
+ */
 export interface MixupParams {
   readonly partners: number[];
   readonly lambdas: number[];
@@ -101,7 +120,13 @@ function mixRows(t: Tensor<'float32'>, partners: number[], weights: number[]): T
   return out;
 }
 
-/** Options of {@link SpecMix}. */
+/**
+ * Options of {@link SpecMix}.
+ * @example
+ * ```ts
+ * new SpecMix({ maxFreqFraction: 0.2, maxTimeFraction: 0.3, bands: 2, labelWeight: 'area' });
+ * ```
+ */
 export interface SpecMixOptions extends TransformOptions {
   /** Largest replaced fraction of the frequency axis per band (default 0.25, the reference's `masking_max_percentage`). */
   maxFreqFraction?: number;
@@ -116,7 +141,14 @@ export interface SpecMixOptions extends TransformOptions {
   labelWeight?: 'reference' | 'area';
 }
 
-/** One example's SpecMix draw. */
+/**
+ * One example's SpecMix draw.
+ * @example
+ * ```ts
+ * const ex = new SpecMix().apply({ x, y }, 1).report.params!.examples[0]!;
+ * ex.alpha === ex.freqFraction + ex.timeFraction - ex.freqFraction * ex.timeFraction; // true
+ * ```
+ */
 export interface SpecMixExample {
   readonly partner: number;
   /** Drawn fractions h% and w% (summed over bands). */

@@ -2,7 +2,14 @@ import { InvalidArgumentError, type Rng, Tensor } from '@instr/core';
 import { Transform, type TransformOptions } from '../transform.js';
 import { checkInteger, checkNumber, checkRange, checkSpectrogram } from '../util.js';
 
-/** Shared base of spectrogram transforms: input is a float32 tensor `[..., mel, time]`. */
+/**
+ * Shared base of spectrogram transforms: input is a float32 tensor `[..., mel, time]`.
+ * @example
+ * ```ts
+ * const t: SpectrogramBase<object> = new FrequencyMasking();
+ * t.apply(melSpec, 1);
+ * ```
+ */
 export abstract class SpectrogramBase<P extends object> extends Transform<Tensor<'float32'>, P> {
   readonly kind = 'spectrogram' as const;
   protected override validate(x: Tensor<'float32'>): void {
@@ -17,7 +24,13 @@ function planes(x: Tensor): { C: number; H: number; W: number } {
   return { C: H * W === 0 ? 0 : x.size / (H * W), H, W };
 }
 
-/** A mask fill value: a number, or `mean` (the mean of the input). */
+/**
+ * A mask fill value: a number, or `mean` (the mean of the input).
+ * @example
+ * ```ts
+ * new TimeMasking({ value: 'mean' });
+ * ```
+ */
 export type MaskValue = number | 'mean';
 
 function resolveValue(x: Tensor<'float32'>, value: MaskValue): number {
@@ -32,7 +45,13 @@ function checkMaskValue(value: MaskValue, who: string): MaskValue {
   return checkNumber(value as number, `${who}.value`);
 }
 
-/** Options of {@link FrequencyMasking} and {@link TimeMasking}. */
+/**
+ * Options of {@link FrequencyMasking} and {@link TimeMasking}.
+ * @example
+ * ```ts
+ * new FrequencyMasking({ maxWidth: 27, count: 2, value: 0, iidChannels: true });
+ * ```
+ */
 export interface AxisMaskingOptions extends TransformOptions {
   /** Maximum mask width in bins/frames (torchaudio's `freq_mask_param` / `time_mask_param`); width ~ ⌊U(0, maxWidth)⌋. */
   maxWidth?: number;
@@ -46,7 +65,13 @@ export interface AxisMaskingOptions extends TransformOptions {
   iidChannels?: boolean;
 }
 
-/** Drawn masks: `[start, end)` per mask (per channel when `iidChannels`). */
+/**
+ * Drawn masks: `[start, end)` per mask (per channel when `iidChannels`).
+ * @example
+ * ```ts
+ * new FrequencyMasking().apply(melSpec, 1).report.params?.masks; // [[[12, 31]]]
+ * ```
+ */
 export interface AxisMaskParams {
   readonly masks: readonly (readonly [number, number])[][];
 }
@@ -136,7 +161,13 @@ export class TimeMasking extends AxisMasking {
   }
 }
 
-/** Options of {@link RandomErasing}. */
+/**
+ * Options of {@link RandomErasing}.
+ * @example
+ * ```ts
+ * new RandomErasing({ scale: [0.02, 0.2], ratio: [1, 2], value: 'random' });
+ * ```
+ */
 export interface RandomErasingOptions extends TransformOptions {
   /** Range of the erased area as a fraction of the image (default [0.02, 0.33], torchvision's). */
   scale?: readonly [number, number];
@@ -148,7 +179,13 @@ export interface RandomErasingOptions extends TransformOptions {
   attempts?: number;
 }
 
-/** A rectangle: rows `[top, top + height)`, columns `[left, left + width)`; null when every attempt failed. */
+/**
+ * A rectangle: rows `[top, top + height)`, columns `[left, left + width)`; null when every attempt failed.
+ * @example
+ * ```ts
+ * new RandomErasing().apply(melSpec, 1).report.params?.box; // { top, left, height, width } | null
+ * ```
+ */
 export interface EraseParams {
   readonly box: { top: number; left: number; height: number; width: number } | null;
 }
@@ -208,7 +245,13 @@ export class RandomErasing extends SpectrogramBase<EraseParams> {
   }
 }
 
-/** Options of {@link RandomPixelErasing}. */
+/**
+ * Options of {@link RandomPixelErasing}.
+ * @example
+ * ```ts
+ * new RandomPixelErasing({ maxP: 0.1, value: -80 });
+ * ```
+ */
 export interface RandomPixelErasingOptions extends TransformOptions {
   /** The erase probability is drawn per call as p ~ U(0, maxP) (default 0.3, the reference system's). */
   maxP?: number;
@@ -242,7 +285,13 @@ export class RandomPixelErasing extends SpectrogramBase<{ pixelP: number }> {
   }
 }
 
-/** Options of {@link ZoomCrop}. */
+/**
+ * Options of {@link ZoomCrop}.
+ * @example
+ * ```ts
+ * new ZoomCrop({ minZoom: 1, maxZoom: 1.1, p: 0.75 });
+ * ```
+ */
 export interface ZoomCropOptions extends TransformOptions {
   /** Smallest zoom factor (default 1). */
   minZoom?: number;
@@ -250,7 +299,13 @@ export interface ZoomCropOptions extends TransformOptions {
   maxZoom?: number;
 }
 
-/** Drawn zoom: factor and the crop position as fractions of the free space (fastai's `row_pct`, `col_pct`). */
+/**
+ * Drawn zoom: factor and the crop position as fractions of the free space (fastai's `row_pct`, `col_pct`).
+ * @example
+ * ```ts
+ * new ZoomCrop().apply(melSpec, 1).report.params; // { zoom: 1.03, rowPct: 0.4, colPct: 0.9 }
+ * ```
+ */
 export interface ZoomParams {
   readonly zoom: number;
   readonly rowPct: number;
@@ -308,7 +363,13 @@ export class ZoomCrop extends SpectrogramBase<ZoomParams> {
   }
 }
 
-/** Options of {@link Lighting}. */
+/**
+ * Options of {@link Lighting}.
+ * @example
+ * ```ts
+ * new Lighting({ maxLighting: 0.3, space: 'logit' });
+ * ```
+ */
 export interface LightingOptions extends TransformOptions {
   /** fastai's `max_lighting` (default 0.2): brightness change ~ U(0.5(1−m), 0.5(1+m)), contrast ~ logU(1−m, 1/(1−m)). */
   maxLighting?: number;

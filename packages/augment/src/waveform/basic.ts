@@ -10,7 +10,14 @@ import {
   percentile,
 } from '../util.js';
 
-/** Shared base of waveform transforms: validates the audio. */
+/**
+ * Shared base of waveform transforms: validates the audio.
+ * @example
+ * ```ts
+ * const t: WaveformBase<object> = new PolarityInversion();
+ * t.apply(audio, 1);
+ * ```
+ */
 export abstract class WaveformBase<P extends object> extends Transform<Audio, P> {
   readonly kind = 'waveform' as const;
   protected override validate(x: Audio): void {
@@ -18,7 +25,13 @@ export abstract class WaveformBase<P extends object> extends Transform<Audio, P>
   }
 }
 
-/** Options of {@link Gain}. */
+/**
+ * Options of {@link Gain}.
+ * @example
+ * ```ts
+ * new Gain({ minDb: -6, maxDb: 6, p: 0.5 });
+ * ```
+ */
 export interface GainOptions extends TransformOptions {
   /** Smallest gain in dB (default −18, torch-audiomentations' `min_gain_in_db`). */
   minDb?: number;
@@ -83,7 +96,13 @@ export class TimeReversal extends WaveformBase<Record<string, never>> {
   }
 }
 
-/** Options of {@link TimeShift}. */
+/**
+ * Options of {@link TimeShift}.
+ * @example
+ * ```ts
+ * new TimeShift({ min: -0.2, max: 0.2, unit: 'seconds', rollover: false });
+ * ```
+ */
 export interface TimeShiftOptions extends TransformOptions {
   /** Smallest shift (default −0.5; negative = earlier). torch-audiomentations' `Shift` defaults. */
   min?: number;
@@ -133,7 +152,14 @@ export class TimeShift extends WaveformBase<{ shift: number; samples: number }> 
   }
 }
 
-/** Shifts `x` by `k` samples (positive = later), rolling or zero-filling. */
+/**
+ * Shifts `x` by `k` samples (positive = later), rolling or zero-filling.
+ * @example
+ * ```ts
+ * shiftArray(Float32Array.of(1, 2, 3), 1, true);  // [3, 1, 2]
+ * shiftArray(Float32Array.of(1, 2, 3), 1, false); // [0, 1, 2]
+ * ```
+ */
 export function shiftArray(x: Float32Array, k: number, rollover: boolean): Float32Array {
   const n = x.length;
   const out = new Float32Array(n);
@@ -150,7 +176,13 @@ export function shiftArray(x: Float32Array, k: number, rollover: boolean): Float
   return out;
 }
 
-/** Options of {@link TimeMask}. */
+/**
+ * Options of {@link TimeMask}.
+ * @example
+ * ```ts
+ * new TimeMask({ minFraction: 0.05, maxFraction: 0.1, count: 3 });
+ * ```
+ */
 export interface TimeMaskOptions extends TransformOptions {
   /** Smallest masked fraction of the length (default 0). */
   minFraction?: number;
@@ -193,7 +225,13 @@ export class TimeMask extends WaveformBase<{ masks: [number, number][] }> {
   }
 }
 
-/** Options of {@link Clipping}. */
+/**
+ * Options of {@link Clipping}.
+ * @example
+ * ```ts
+ * new Clipping({ minPercentile: 5, maxPercentile: 20 });
+ * ```
+ */
 export interface ClippingOptions extends TransformOptions {
   /** Smallest percentage of samples to clip (default 0; audiomentations' `ClippingDistortion`). */
   minPercentile?: number;

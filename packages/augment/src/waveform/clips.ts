@@ -2,7 +2,13 @@ import { type Audio, audioLength, InvalidArgumentError } from '@instr/core';
 import { resampleAudio } from '@instr/dsp';
 import { checkAudio, checkInteger } from '../util.js';
 
-/** A set of clips: decoded audio, or a synchronous loader (decode beforehand, e.g. with {@link preloadClips}). */
+/**
+ * A set of clips: decoded audio, or a synchronous loader (decode beforehand, e.g. with {@link preloadClips}).
+ * @example
+ * ```ts
+ * const clips: ClipSet = { size: paths.length, load: (i) => decoded[i]! };
+ * ```
+ */
 export type ClipSet = readonly Audio[] | { readonly size: number; load(index: number): Audio };
 
 /**

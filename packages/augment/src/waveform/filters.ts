@@ -3,10 +3,23 @@ import type { TransformOptions } from '../transform.js';
 import { checkInteger, checkNumber, checkRange, mapChannels } from '../util.js';
 import { WaveformBase } from './basic.js';
 
-/** RBJ Audio-EQ-Cookbook filter types. */
+/**
+ * RBJ Audio-EQ-Cookbook filter types.
+ * @example
+ * ```ts
+ * const type: BiquadType = 'peaking';
+ * biquad(type, 1000, 22050, 1, 3);
+ * ```
+ */
 export type BiquadType = 'lowpass' | 'highpass' | 'bandpass' | 'notch' | 'peaking' | 'lowshelf' | 'highshelf';
 
-/** Normalised biquad coefficients (a0 = 1): y[n] = b0 x[n] + b1 x[n−1] + b2 x[n−2] − a1 y[n−1] − a2 y[n−2]. */
+/**
+ * Normalised biquad coefficients (a0 = 1): y[n] = b0 x[n] + b1 x[n−1] + b2 x[n−2] − a1 y[n−1] − a2 y[n−2].
+ * @example
+ * ```ts
+ * const { b0, b1, b2, a1, a2 }: Biquad = biquad('lowpass', 1000, 22050);
+ * ```
+ */
 export interface Biquad {
   readonly b0: number;
   readonly b1: number;
@@ -114,7 +127,13 @@ export function filterBiquad(x: Float32Array, filters: Biquad | readonly Biquad[
   return out;
 }
 
-/** Magnitude response in dB of a biquad cascade at `frequency` (for tests and plots). */
+/**
+ * Magnitude response in dB of a biquad cascade at `frequency` (for tests and plots).
+ * @example
+ * ```ts
+ * biquadResponseDb(biquad('lowpass', 1000, 22050), 1000, 22050); // ≈ −3.01
+ * ```
+ */
 export function biquadResponseDb(
   filters: Biquad | readonly Biquad[],
   frequency: number,
@@ -146,7 +165,13 @@ function filterAudio(x: Audio, filters: readonly Biquad[]): Audio {
   return mapChannels(x, (ch) => filterBiquad(ch, filters));
 }
 
-/** Options of {@link LowPassFilter} and {@link HighPassFilter}. */
+/**
+ * Options of {@link LowPassFilter} and {@link HighPassFilter}.
+ * @example
+ * ```ts
+ * new LowPassFilter({ minCutoffHz: 1000, maxCutoffHz: 4000, q: 0.707, stages: 2 });
+ * ```
+ */
 export interface PassFilterOptions extends TransformOptions {
   /** Lowest cutoff in Hz (default 150 for low-pass, 20 for high-pass; torch-audiomentations' defaults). */
   minCutoffHz?: number;
@@ -216,7 +241,13 @@ export class HighPassFilter extends PassFilter {
   }
 }
 
-/** Options of {@link BandPassFilter}. */
+/**
+ * Options of {@link BandPassFilter}.
+ * @example
+ * ```ts
+ * new BandPassFilter({ minCenterHz: 300, maxCenterHz: 3000, minBandwidthFraction: 1, maxBandwidthFraction: 1 });
+ * ```
+ */
 export interface BandPassFilterOptions extends TransformOptions {
   /** Lowest centre frequency in Hz (default 200; torch-audiomentations' defaults throughout). */
   minCenterHz?: number;
@@ -263,7 +294,13 @@ export class BandPassFilter extends WaveformBase<{ centerHz: number; bandwidthFr
   }
 }
 
-/** Options of {@link PeakingEQ}. */
+/**
+ * Options of {@link PeakingEQ}.
+ * @example
+ * ```ts
+ * new PeakingEQ({ minCenterHz: 200, maxCenterHz: 5000, minGainDb: -6, maxGainDb: 6, minQ: 0.7, maxQ: 2 });
+ * ```
+ */
 export interface PeakingEQOptions extends TransformOptions {
   /** Lowest centre frequency in Hz (default 50). */
   minCenterHz?: number;
@@ -312,7 +349,13 @@ export class PeakingEQ extends WaveformBase<{ centerHz: number; gainDb: number; 
   }
 }
 
-/** Options of {@link ShelfEQ}. */
+/**
+ * Options of {@link ShelfEQ}.
+ * @example
+ * ```ts
+ * new ShelfEQ({ shelf: 'low', minCutoffHz: 80, maxCutoffHz: 300, minGainDb: -6, maxGainDb: 6 });
+ * ```
+ */
 export interface ShelfEQOptions extends TransformOptions {
   /** `low` (default) or `high` shelf. */
   shelf?: 'low' | 'high';
@@ -372,7 +415,13 @@ export class ShelfEQ extends WaveformBase<{ cutoffHz: number; gainDb: number }> 
   }
 }
 
-/** Options of {@link SevenBandEQ}. */
+/**
+ * Options of {@link SevenBandEQ}.
+ * @example
+ * ```ts
+ * new SevenBandEQ({ minGainDb: -3, maxGainDb: 3 });
+ * ```
+ */
 export interface SevenBandEQOptions extends TransformOptions {
   /** Smallest gain per band in dB (default −12, as audiomentations' `SevenBandParametricEQ`). */
   minGainDb?: number;
@@ -380,7 +429,13 @@ export interface SevenBandEQOptions extends TransformOptions {
   maxGainDb?: number;
 }
 
-/** Band centres of {@link SevenBandEQ}: a low shelf, five one-octave bells, a high shelf. */
+/**
+ * Band centres of {@link SevenBandEQ}: a low shelf, five one-octave bells, a high shelf.
+ * @example
+ * ```ts
+ * SEVEN_BAND_CENTERS_HZ[0]; // 100
+ * ```
+ */
 export const SEVEN_BAND_CENTERS_HZ = [100, 200, 400, 800, 1600, 3200, 6400] as const;
 
 /**

@@ -4,7 +4,13 @@ import type { TransformOptions } from '../transform.js';
 import { checkNumber, checkRange, dbToAmplitude, mapChannels, peak } from '../util.js';
 import { WaveformBase } from './basic.js';
 
-/** Options of {@link LoudnessNormalization}. */
+/**
+ * Options of {@link LoudnessNormalization}.
+ * @example
+ * ```ts
+ * new LoudnessNormalization({ minLufs: -23, maxLufs: -14, peakLimit: 1 });
+ * ```
+ */
 export interface LoudnessNormalizationOptions extends TransformOptions {
   /** Lowest target in LUFS (default −31, audiomentations' `LoudnessNormalization`). */
   minLufs?: number;
@@ -14,7 +20,13 @@ export interface LoudnessNormalizationOptions extends TransformOptions {
   peakLimit?: number;
 }
 
-/** Drawn loudness parameters; `measuredLufs` is null (and nothing changes) for silence or clips under 400 ms. */
+/**
+ * Drawn loudness parameters; `measuredLufs` is null (and nothing changes) for silence or clips under 400 ms.
+ * @example
+ * ```ts
+ * new LoudnessNormalization().apply(audio, 1).report.params; // { targetLufs, measuredLufs, gainDb }
+ * ```
+ */
 export interface LoudnessParams {
   readonly targetLufs: number;
   readonly measuredLufs: number | null;

@@ -5,9 +5,22 @@ import { checkInteger, checkNumber, checkRange, meanPower, tileTo } from '../uti
 import { WaveformBase } from './basic.js';
 import { ClipCache, type ClipSet } from './clips.js';
 
-/** Named noise colours and their spectral exponent `fDecay` (power spectral density ∝ 1/f^fDecay). */
+/**
+ * Named noise colours and their spectral exponent `fDecay` (power spectral density ∝ 1/f^fDecay).
+ * @example
+ * ```ts
+ * colouredNoise(22050, NOISE_COLORS.pink, new Rng(1).fork());
+ * ```
+ */
 export const NOISE_COLORS = { white: 0, pink: 1, brown: 2, blue: -1, violet: -2 } as const;
-/** A named noise colour. */
+/**
+ * A named noise colour.
+ * @example
+ * ```ts
+ * const colors: NoiseColor[] = ['pink', 'brown'];
+ * new ColoredNoise({ colors });
+ * ```
+ */
 export type NoiseColor = keyof typeof NOISE_COLORS;
 
 /**
@@ -70,7 +83,13 @@ function addAtSnr(
   return { audio: { sampleRate: audio.sampleRate, channels }, noiseScale: scale };
 }
 
-/** Options of {@link ColoredNoise}. */
+/**
+ * Options of {@link ColoredNoise}.
+ * @example
+ * ```ts
+ * new ColoredNoise({ minSnrDb: 10, maxSnrDb: 25, minFDecay: 0, maxFDecay: 2 });
+ * ```
+ */
 export interface ColoredNoiseOptions extends TransformOptions {
   /** Lowest SNR in dB (default 3, torch-audiomentations' `AddColoredNoise`; the reference used 3–25). */
   minSnrDb?: number;
@@ -84,7 +103,13 @@ export interface ColoredNoiseOptions extends TransformOptions {
   colors?: readonly NoiseColor[];
 }
 
-/** Drawn coloured-noise parameters. */
+/**
+ * Drawn coloured-noise parameters.
+ * @example
+ * ```ts
+ * new ColoredNoise().apply(audio, 1).report.params; // { snrDb: 17.2, fDecay: 0.6 }
+ * ```
+ */
 export interface ColoredNoiseParams {
   readonly snrDb: number;
   readonly fDecay: number;
@@ -142,7 +167,13 @@ export class ColoredNoise extends WaveformBase<ColoredNoiseParams> {
   }
 }
 
-/** Options of {@link BackgroundNoise}. */
+/**
+ * Options of {@link BackgroundNoise}.
+ * @example
+ * ```ts
+ * new BackgroundNoise({ clips: noiseClips, minSnrDb: 5, maxSnrDb: 15, p: 0.5 });
+ * ```
+ */
 export interface BackgroundNoiseOptions extends TransformOptions {
   /** The noise clips (required, non-empty). Clips at another sample rate are resampled (and cached). */
   clips: ClipSet;
@@ -152,7 +183,13 @@ export interface BackgroundNoiseOptions extends TransformOptions {
   maxSnrDb?: number;
 }
 
-/** Drawn background-noise parameters: clip index, start offset in the clip, SNR; `silentNoise` when nothing was added. */
+/**
+ * Drawn background-noise parameters: clip index, start offset in the clip, SNR; `silentNoise` when nothing was added.
+ * @example
+ * ```ts
+ * new BackgroundNoise({ clips }).apply(audio, 1).report.params; // { clip: 4, offset: 1200, snrDb: 12.5, silentNoise: false }
+ * ```
+ */
 export interface BackgroundNoiseParams {
   readonly clip: number;
   readonly offset: number;

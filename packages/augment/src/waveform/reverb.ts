@@ -5,7 +5,14 @@ import { checkRange, meanPower } from '../util.js';
 import { WaveformBase } from './basic.js';
 import { ClipCache, type ClipSet } from './clips.js';
 
-/** Smallest n ≥ `min` whose only prime factors are 2, 3 and 5 (fast FFT sizes). */
+/**
+ * Smallest n ≥ `min` whose only prime factors are 2, 3 and 5 (fast FFT sizes).
+ * @example
+ * ```ts
+ * fastFftSize(1000); // 1000 (2³·5³)
+ * fastFftSize(1001); // 1024
+ * ```
+ */
 export function fastFftSize(min: number): number {
   let best = Infinity;
   for (let p2 = 1; p2 < 2 * min + 2; p2 *= 2) {
@@ -57,7 +64,13 @@ export function fftConvolve(x: Float32Array, h: Float32Array): Float32Array {
   return Float32Array.from(buf.subarray(0, full));
 }
 
-/** Options of {@link Reverb}. */
+/**
+ * Options of {@link Reverb}.
+ * @example
+ * ```ts
+ * new Reverb({ impulseResponses: irs, minWet: 0.2, maxWet: 0.6, keepTail: false, level: 'loudness' });
+ * ```
+ */
 export interface ReverbOptions extends TransformOptions {
   /** Room impulse responses (required, non-empty); resampled to the audio's rate when needed. */
   impulseResponses: ClipSet;
@@ -77,7 +90,13 @@ export interface ReverbOptions extends TransformOptions {
   level?: 'rms' | 'loudness' | 'none';
 }
 
-/** Drawn reverb parameters. */
+/**
+ * Drawn reverb parameters.
+ * @example
+ * ```ts
+ * new Reverb({ impulseResponses: irs }).apply(audio, 1).report.params; // { ir: 2, wet: 0.41 }
+ * ```
+ */
 export interface ReverbParams {
   readonly ir: number;
   readonly wet: number;

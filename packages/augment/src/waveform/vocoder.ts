@@ -4,11 +4,30 @@ import type { TransformOptions } from '../transform.js';
 import { checkInteger, checkNumber, checkRange, fixLength, mapChannels } from '../util.js';
 import { WaveformBase } from './basic.js';
 
-/** Smallest and largest stretch rate accepted (a rate of 0.05 makes audio 20 times longer). */
+/**
+ * Smallest stretch rate accepted (a rate of 0.05 makes audio 20 times longer).
+ * @example
+ * ```ts
+ * timeStretch(y, MIN_STRETCH_RATE); // the slowest stretch accepted (20× longer)
+ * ```
+ */
 export const MIN_STRETCH_RATE = 0.05;
+/**
+ * Largest stretch rate accepted (20 times shorter).
+ * @example
+ * ```ts
+ * timeStretch(y, MAX_STRETCH_RATE); // the fastest stretch accepted (20× shorter)
+ * ```
+ */
 export const MAX_STRETCH_RATE = 20;
 
-/** Options of {@link timeStretch} and {@link pitchShift}. */
+/**
+ * Options of {@link timeStretch} and {@link pitchShift}.
+ * @example
+ * ```ts
+ * timeStretch(y, 0.9, { nFft: 4096, hopLength: 1024, phaseLocking: true });
+ * ```
+ */
 export interface VocoderOptions {
   /** FFT size (default 2048, librosa's). */
   nFft?: number;
@@ -176,7 +195,13 @@ export function pitchShift(
   return fixLength(resample(stretched, sampleRate / rate, sampleRate), y.length);
 }
 
-/** Options of {@link TimeStretch}. */
+/**
+ * Options of {@link TimeStretch}.
+ * @example
+ * ```ts
+ * new TimeStretch({ minRate: 0.9, maxRate: 1.1, keepLength: true, phaseLocking: false });
+ * ```
+ */
 export interface TimeStretchOptions extends TransformOptions, VocoderOptions {
   /** Smallest rate (default 0.8, the reference system's `stretch_factors`). */
   minRate?: number;
@@ -225,7 +250,13 @@ export class TimeStretch extends WaveformBase<{ rate: number }> {
   }
 }
 
-/** Options of {@link PitchShift}. */
+/**
+ * Options of {@link PitchShift}.
+ * @example
+ * ```ts
+ * new PitchShift({ minSemitones: -1, maxSemitones: 1, nFft: 4096 });
+ * ```
+ */
 export interface PitchShiftOptions extends TransformOptions, VocoderOptions {
   /** Lowest shift in semitones (default −2, the reference system's `min_transpose_semitones`). */
   minSemitones?: number;
