@@ -300,7 +300,7 @@
   ;; $plan: [h, nStages, splitTw ptr, then per stage (radix, m, s, tw ptr)] as i32s.
   ;; Scratch $bufa/$bufb: h*32 bytes each. Result: X[k], k = 0..h, as f64x2 re at $outr, im at $outi
   ;; ($mode 0), or |X[k]|^2 at $outr ($mode 1).
-  (func $rfft2 (param $xa i32) (param $xb i32) (param $win i32) (param $plan i32) (param $bufa i32) (param $bufb i32)
+  (func $rfft2 (export "rfft2") (param $xa i32) (param $xb i32) (param $win i32) (param $plan i32) (param $bufa i32) (param $bufb i32)
     (param $outr i32) (param $outi i32) (param $mode i32)
     (local $h i32) (local $nb i32) (local $i i32) (local $pa v128) (local $pb v128) (local $w v128)
     (local $p i32) (local $st i32) (local $ns i32) (local $src i32) (local $dst i32) (local $tmp i32)
@@ -410,13 +410,6 @@
     )
   )
 
-  ;; Two frames' complex spectra (mode 0) or power spectra (mode 1): see $rfft2.
-  (func (export "rfft2") (param $xa i32) (param $xb i32) (param $win i32) (param $plan i32) (param $bufa i32)
-    (param $bufb i32) (param $outr i32) (param $outi i32) (param $mode i32)
-    (call $rfft2 (local.get $xa) (local.get $xb) (local.get $win) (local.get $plan) (local.get $bufa)
-      (local.get $bufb) (local.get $outr) (local.get $outi) (local.get $mode))
-  )
-
   ;; Mel spectrogram of $npairs frame pairs: frame t starts at $sig + t*$hopb (float32 samples, padded).
   ;; $bank: nMels rows of (lo i32, count i32, weights ptr i32, pad) then f64 weights.
   ;; Output: float32 [nMels][stride] with frame pairs stored at column 2p (8 bytes per pair).
@@ -473,5 +466,58 @@
         (br $ploop)
       )
     )
+  )
+
+  ;; 10·log10(max(x, floor)) − offset for float32 pairs, in place allowed: $npairs pairs from $in to $out.
+  ;; ln x = e·ln2 + 2s(1 + z/3 + … + z^7/15), s = (m−1)/(m+1), z = s², m ∈ [√½, √2). Returns the maximum.
+  (func (export "db") (param $in i32) (param $out i32) (param $npairs i32) (param $floor f64) (param $offset f64)
+    (result f64)
+    (local $x v128) (local $bits v128) (local $e v128) (local $m v128) (local $big v128) (local $s v128)
+    (local $z v128) (local $p v128) (local $y v128) (local $mx v128) (local $fl v128) (local $off v128)
+    (local $one v128) (local $end i32)
+    (local.set $fl (f64x2.splat (local.get $floor)))
+    (local.set $off (f64x2.splat (local.get $offset)))
+    (local.set $one (f64x2.splat (f64.const 1)))
+    (local.set $mx (f64x2.splat (f64.const -inf)))
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $npairs) (i32.const 3))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+        (local.set $x (f64x2.max (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $in))) (local.get $fl)))
+        (local.set $bits (local.get $x))
+        ;; exponent as f64: (2^52 + biased exponent) − 2^52 − 1023
+        (local.set $e (f64x2.sub
+          (v128.or (i64x2.shr_u (local.get $bits) (i32.const 52)) (v128.const i64x2 0x4330000000000000 0x4330000000000000))
+          (f64x2.splat (f64.const 4503599627371519))))
+        (local.set $m (v128.or (v128.and (local.get $bits) (v128.const i64x2 0x000FFFFFFFFFFFFF 0x000FFFFFFFFFFFFF))
+          (v128.const i64x2 0x3FF0000000000000 0x3FF0000000000000)))
+        (local.set $big (f64x2.gt (local.get $m) (f64x2.splat (f64.const 1.4142135623730951))))
+        (local.set $m (v128.bitselect (f64x2.mul (local.get $m) (f64x2.splat (f64.const 0.5))) (local.get $m) (local.get $big)))
+        (local.set $e (v128.bitselect (f64x2.add (local.get $e) (local.get $one)) (local.get $e) (local.get $big)))
+        (local.set $s (f64x2.div (f64x2.sub (local.get $m) (local.get $one)) (f64x2.add (local.get $m) (local.get $one))))
+        (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
+        (local.set $p (f64x2.add (f64x2.splat (f64.const 0.07692307692307693))
+          (f64x2.mul (local.get $z) (f64x2.splat (f64.const 0.06666666666666667)))))
+        (local.set $p (f64x2.add (f64x2.splat (f64.const 0.09090909090909091)) (f64x2.mul (local.get $z) (local.get $p))))
+        (local.set $p (f64x2.add (f64x2.splat (f64.const 0.1111111111111111)) (f64x2.mul (local.get $z) (local.get $p))))
+        (local.set $p (f64x2.add (f64x2.splat (f64.const 0.14285714285714285)) (f64x2.mul (local.get $z) (local.get $p))))
+        (local.set $p (f64x2.add (f64x2.splat (f64.const 0.2)) (f64x2.mul (local.get $z) (local.get $p))))
+        (local.set $p (f64x2.add (f64x2.splat (f64.const 0.3333333333333333)) (f64x2.mul (local.get $z) (local.get $p))))
+        (local.set $p (f64x2.add (local.get $one) (f64x2.mul (local.get $z) (local.get $p))))
+        ;; y = (e·ln2 + 2s·p) · 10/ln10 − offset
+        (local.set $y (f64x2.sub
+          (f64x2.mul
+            (f64x2.add (f64x2.mul (local.get $e) (f64x2.splat (f64.const 0.6931471805599453)))
+              (f64x2.mul (f64x2.add (local.get $s) (local.get $s)) (local.get $p)))
+            (f64x2.splat (f64.const 4.342944819032518)))
+          (local.get $off)))
+        (local.set $mx (f64x2.max (local.get $mx) (local.get $y)))
+        (v128.store64_lane 0 (local.get $out) (f32x4.demote_f64x2_zero (local.get $y)))
+        (local.set $in (i32.add (local.get $in) (i32.const 8)))
+        (local.set $out (i32.add (local.get $out) (i32.const 8)))
+        (br $l)
+      )
+    )
+    (f64.max (f64x2.extract_lane 0 (local.get $mx)) (f64x2.extract_lane 1 (local.get $mx)))
   )
 )

@@ -14,6 +14,7 @@ import {
   spectralFlatness,
   spectralRolloff,
   zeroCrossingRate,
+  logMelSpectrogram,
   melFilterbank,
   melFromSpectrogram,
   melSpectrogram,
@@ -103,6 +104,11 @@ describe.skipIf(!sharedDir)('librosa parity (needs shared/fixtures/librosa)', ()
         ['ref1', 1],
         ['refmax', 'max'],
       ] as const) {
+        it(`logMelSpectrogram (fused) vs power_to_db ${tag}`, () => {
+          const want = librosaFixture(`${name}__power_to_db__melspec-default_${tag}_amin1e-10_topdb80`);
+          const got = logMelSpectrogram(y, { sampleRate: sr, ref });
+          expect(maxAbsErr(got.data, want.data as Float32Array)).toBeLessThan(0.01);
+        });
         it(`power_to_db ${tag}`, () => {
           const M = librosaFixture(`${name}__melspectrogram__nfft2048_hop512_mels128_slaney`);
           const want = librosaFixture(`${name}__power_to_db__melspec-default_${tag}_amin1e-10_topdb80`);

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Tensor } from '@instr/core';
-import { melSpectrogram, type MelSpectrogramOptions } from './mel.js';
+import { type MelSpectrogramOptions, melSpectrogramFused } from './mel.js';
 import { checkFinite, checkPositive, describe, type Signal } from './util.js';
 
 /** A float tensor (any rank). */
@@ -170,14 +170,16 @@ export interface LogMelSpectrogramOptions extends MelSpectrogramOptions, ToDbOpt
  * ```
  */
 export function logMelSpectrogram(y: Signal, options: LogMelSpectrogramOptions): Tensor<'float32'> {
-  const M = melSpectrogram(y, options);
-  // The mel spectrogram of a checked signal is finite: skip the second scan.
-  return toDb(
-    M,
-    false,
-    { ref: options.ref, amin: options.amin, topDb: options.topDb },
-    1e-10,
-    'logMelSpectrogram',
-    true,
-  ) as Tensor<'float32'>;
+  const fn = 'logMelSpectrogram';
+  const amin = checkPositive(options?.amin ?? 1e-10, fn, 'amin');
+  const topDb = options?.topDb === undefined ? 80 : options.topDb;
+  if (topDb !== null) checkPositive(topDb, fn, 'topDb', true);
+  const dbOptions = { ref: options?.ref, amin, topDb };
+  return melSpectrogramFused(y, options, fn, {
+    floor: amin,
+    topDb,
+    ref: (mel) => refValue(options.ref ?? 1, mel, fn),
+    // The mel spectrogram of a checked signal is finite: skip the second scan.
+    fallback: (M) => toDb(M, false, dbOptions, 1e-10, fn, true) as Tensor<'float32'>,
+  });
 }

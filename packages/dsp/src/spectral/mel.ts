@@ -256,19 +256,39 @@ function applyBank(bank: MelBank, spec: Float64Array, out: Float32Array, off: nu
  * ```
  */
 export function melSpectrogram(y: Signal, options: MelSpectrogramOptions): Tensor<'float32'> {
-  const fn = 'melSpectrogram';
+  return melSpectrogramFused(y, options, 'melSpectrogram');
+}
+
+/** @internal A dB step fused into the mel kernel path (see logMelSpectrogram). */
+export interface FusedDb {
+  /** amin (> 0). */
+  floor: number;
+  topDb: number | null;
+  /** Reference value from the mel values (already validated finite). */
+  ref: (mel: Float32Array) => number;
+  /** JS path: converts a finished mel spectrogram. */
+  fallback: (M: Tensor<'float32'>) => Tensor<'float32'>;
+}
+
+/** @internal melSpectrogram, optionally followed by power → dB inside the WebAssembly memory. */
+export function melSpectrogramFused(
+  y: Signal,
+  options: MelSpectrogramOptions,
+  fn: string,
+  db?: FusedDb,
+): Tensor<'float32'> {
   checkSignal(y, fn);
   const cfg = resolveStft(options ?? ({} as MelSpectrogramOptions), fn);
   const bank = buildMelBank({ ...options, nFft: cfg.nFft }, fn);
   const power = checkPositive(options.power ?? 2, fn, 'power');
   const nFrames = frameCount(y.length, cfg, fn);
-  const out = new Float32Array(bank.nMels * nFrames);
   const kernel =
     y instanceof Float32Array && nFrames >= 2 && (power === 1 || power === 2)
       ? WasmRfft.create(cfg.nFft, cfg.window)
       : null;
   if (kernel) {
     // Fused WebAssembly path: windowed load, two-frame FFT, power, sparse mel; no per-frame allocation.
+    const nMels = bank.nMels;
     const pairs = Math.ceil(nFrames / 2);
     const stride = 2 * pairs;
     const total = (stride - 1) * cfg.hop + cfg.nFft;
@@ -276,13 +296,25 @@ export function melSpectrogram(y: Signal, options: MelSpectrogramOptions): Tenso
     const bankAt = kernel.freeAt;
     const sigAt = kernel.writeBank(bank, bankAt);
     const outAt = (sigAt + total * 4 + 15) & ~15;
-    kernel.ensure(outAt + bank.nMels * stride * 4);
+    kernel.ensure(outAt + nMels * stride * 4);
     kernel.writeSignal(y as Float32Array, pad, total, sigAt, (j) => paddedSample(y, j, cfg.padMode));
-    kernel.mel(sigAt, cfg.hop, pairs, bankAt, bank.nMels, outAt, stride, power as 1 | 2);
-    const res = new Float32Array(kernel.memory, outAt, bank.nMels * stride);
-    for (let m = 0; m < bank.nMels; m++) out.set(res.subarray(m * stride, m * stride + nFrames), m * nFrames);
-    return new Tensor('float32', out, [bank.nMels, nFrames]);
+    kernel.mel(sigAt, cfg.hop, pairs, bankAt, nMels, outAt, stride, power as 1 | 2);
+    const res = new Float32Array(kernel.memory, outAt, nMels * stride);
+    for (let m = 1; m < nMels; m++) res.copyWithin(m * nFrames, m * stride, m * stride + nFrames);
+    const view = res.subarray(0, nMels * nFrames);
+    if (db && db.floor >= 1e-300) {
+      const offset = 10 * Math.log10(Math.max(db.floor, db.ref(view)));
+      const max = kernel.dbInPlace(outAt, view.length, db.floor, offset);
+      if (db.topDb !== null) {
+        const lo = Math.fround(max) - db.topDb;
+        for (let i = 0; i < view.length; i++) if (view[i]! < lo) view[i] = lo;
+      }
+      return new Tensor('float32', view.slice(), [nMels, nFrames]);
+    }
+    const M = new Tensor('float32', view.slice(), [nMels, nFrames]);
+    return db ? db.fallback(M) : M;
   }
+  const out = new Float32Array(bank.nMels * nFrames);
   const spec = new Float64Array(cfg.bins);
   const bins = cfg.bins;
   forEachFrame(y, cfg, nFrames, (t, re, im) => {
@@ -296,7 +328,8 @@ export function melSpectrogram(y: Signal, options: MelSpectrogramOptions): Tenso
     }
     applyBank(bank, spec, out, t, nFrames);
   });
-  return new Tensor('float32', out, [bank.nMels, nFrames]);
+  const M = new Tensor('float32', out, [bank.nMels, nFrames]);
+  return db ? db.fallback(M) : M;
 }
 
 /**

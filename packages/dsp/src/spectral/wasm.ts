@@ -37,6 +37,7 @@ interface Exports {
     strideb: number,
     pow: number,
   ) => void;
+  db: (input: number, out: number, npairs: number, floor: number, offset: number) => number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -214,6 +215,22 @@ export class WasmRfft {
       w += (b - a) * 8;
     }
     return align(w);
+  }
+
+  /**
+   * `10·log10(max(x, floor)) − offset` in place over `n` float32 values at byte address `at`; returns the
+   * maximum (before rounding to float32). `floor` must be a normal positive number.
+   */
+  dbInPlace(at: number, n: number, floor: number, offset: number): number {
+    const pairs = n >> 1;
+    let max = pairs > 0 ? this.ex.db(at, at, pairs, floor, offset) : Number.NEGATIVE_INFINITY;
+    if (n & 1) {
+      const f32 = new Float32Array(this.memory, at, n);
+      const v = 10 * Math.log10(Math.max(f32[n - 1]!, floor)) - offset;
+      f32[n - 1] = v;
+      max = Math.max(max, v);
+    }
+    return max;
   }
 
   /** Runs the fused mel kernel. */
