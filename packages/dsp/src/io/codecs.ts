@@ -55,7 +55,7 @@ export async function createStreamDecoder(
     ready: Promise<void>;
     decode(b: Uint8Array): WasmResult | Promise<WasmResult>;
     flush?(): Promise<WasmResult>;
-    decodeFrames?(frames: Uint8Array[]): Promise<WasmResult>;
+    decodeFrames?(frames: Uint8Array[]): WasmResult | Promise<WasmResult>;
     free(): void;
   };
   try {
