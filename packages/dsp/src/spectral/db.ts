@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Tensor } from '@instr/core';
 import { type MelSpectrogramOptions, melSpectrogramFused } from './mel.js';
 import { checkFinite, checkPositive, describe, type Signal } from './util.js';
+import { wasmPowerToDb } from './wasm.js';
 
 /** A float tensor (any rank). */
 export type FloatTensor = Tensor<'float32'> | Tensor<'float64'>;
@@ -67,7 +68,12 @@ function toDb(
   }
   const offset = 10 * Math.log10(Math.max(floor, ref));
   let max = Number.NEGATIVE_INFINITY;
-  if (square) {
+  const fast =
+    !square && data instanceof Float32Array && n >= 1024 ? wasmPowerToDb(data, floor, offset) : null;
+  if (fast) {
+    out.set(fast.out);
+    max = fast.max;
+  } else if (square) {
     for (let i = 0; i < n; i++) {
       const a = data[i]!;
       const v = a * a;

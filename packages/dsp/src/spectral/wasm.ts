@@ -261,3 +261,30 @@ export class WasmRfft {
     );
   }
 }
+
+/**
+ * `10·log10(max(x, floor)) − offset` of float32 data in the WebAssembly kernel; returns the new array and
+ * the maximum, or null when the kernel is unavailable. `floor` must be ≥ 1e-300. @internal
+ */
+export function wasmPowerToDb(
+  data: Float32Array,
+  floor: number,
+  offset: number,
+): { out: Float32Array; max: number } | null {
+  const ex = exportsOf();
+  if (!ex || floor < 1e-300) return null;
+  const n = data.length;
+  const need = n * 4 + 16;
+  const grow = Math.ceil((need - ex.memory.buffer.byteLength) / 65536);
+  if (grow > 0) ex.memory.grow(grow);
+  const view = new Float32Array(ex.memory.buffer, 0, n);
+  view.set(data);
+  const pairs = n >> 1;
+  let max = pairs > 0 ? ex.db(0, 0, pairs, floor, offset) : Number.NEGATIVE_INFINITY;
+  if (n & 1) {
+    const v = 10 * Math.log10(Math.max(view[n - 1]!, floor)) - offset;
+    view[n - 1] = v;
+    max = Math.max(max, v);
+  }
+  return { out: view.slice(), max };
+}
