@@ -1,1 +1,2 @@
-export {};
+export * from './data/index.js';
+export * from './pipeline/index.js';

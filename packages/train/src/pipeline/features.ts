@@ -1,0 +1,117 @@
+import { type FeatureSpec, InvalidArgumentError, Tensor } from '@instr/core';
+import { type LogMelSpectrogramOptions, logMelSpectrogram } from '@instr/dsp';
+
+/**
+ * The `@instr/dsp` `logMelSpectrogram` options of a {@link FeatureSpec} (model metadata) at `sampleRate`.
+ * @example
+ * ```ts
+ * const opts = logMelOptions(meta.features, meta.sampleRate);
+ * const mel = logMelSpectrogram(y, opts); // [nMels, frames]
+ * ```
+ */
+export function logMelOptions(spec: FeatureSpec, sampleRate: number): LogMelSpectrogramOptions {
+  if (!spec || spec.type !== 'logmel') {
+    throw new InvalidArgumentError(`Feature spec type must be "logmel", got ${JSON.stringify(spec?.type)}.`, {
+      details: { key: 'features.type', actual: spec?.type },
+    });
+  }
+  return {
+    sampleRate,
+    nFft: spec.nFft,
+    hopLength: spec.hopLength,
+    ...(spec.winLength !== undefined ? { winLength: spec.winLength } : {}),
+    nMels: spec.nMels,
+    fmin: spec.fmin,
+    ...(spec.fmax !== null && spec.fmax !== undefined ? { fmax: spec.fmax } : {}),
+    htk: spec.htk,
+    norm: spec.melNorm,
+    center: spec.center,
+    padMode: spec.padMode,
+    power: spec.power,
+    ref: spec.db.ref,
+    amin: spec.db.amin,
+    topDb: spec.db.topDb,
+  };
+}
+
+/**
+ * Samples of audio that give exactly `frames` feature frames: `(frames − 1) · hop` with centred frames,
+ * `nFft + (frames − 1) · hop` without.
+ * @example
+ * ```ts
+ * windowSamples(spec, 128); // 65024 for hop 512, center true
+ * ```
+ */
+export function windowSamples(spec: FeatureSpec, frames: number): number {
+  if (!Number.isInteger(frames) || frames < 1) {
+    throw new InvalidArgumentError(`frames must be a positive integer, got ${frames}.`, {
+      details: { key: 'frames', actual: frames },
+    });
+  }
+  return spec.center ? (frames - 1) * spec.hopLength : spec.nFft + (frames - 1) * spec.hopLength;
+}
+
+/** How a segment shorter than the window is filled: zeros after it, or repeats of it (the reference's chunk padding). */
+export type SegmentPadding = 'zero' | 'repeat';
+
+/**
+ * `length` samples of `y` from `start`, padded at the end when `y` is too short.
+ * @example
+ * ```ts
+ * const seg = segment(y, 0, 66150, 'repeat');
+ * ```
+ */
+export function segment(y: Float32Array, start: number, length: number, pad: SegmentPadding): Float32Array {
+  if (start + length <= y.length) return y.subarray(start, start + length);
+  const out = new Float32Array(length);
+  const head = y.subarray(start);
+  out.set(head);
+  if (pad === 'repeat' && head.length > 0) {
+    for (let o = head.length; o < length; o += head.length)
+      out.set(head.subarray(0, Math.min(head.length, length - o)), o);
+  }
+  return out;
+}
+
+/**
+ * Log-mel of `y` with exactly `frames` frames (`[nMels, frames]`, cropped or padded with the minimum when
+ * the STFT framing gives one more or fewer).
+ * @example
+ * ```ts
+ * const mel = logMelFrames(seg, spec, 22050, 128);
+ * ```
+ */
+export function logMelFrames(
+  y: Float32Array,
+  spec: FeatureSpec,
+  sampleRate: number,
+  frames: number,
+): Tensor<'float32'> {
+  const mel = logMelSpectrogram(y, logMelOptions(spec, sampleRate));
+  const [m, t] = mel.dims as [number, number];
+  if (t === frames) return mel;
+  const out = new Float32Array(m * frames);
+  let min = Number.POSITIVE_INFINITY;
+  for (const v of mel.data) if (v < min) min = v;
+  out.fill(Number.isFinite(min) ? min : 0);
+  const k = Math.min(t, frames);
+  for (let r = 0; r < m; r++) out.set(mel.data.subarray(r * t, r * t + k), r * frames);
+  return new Tensor('float32', out, [m, frames]);
+}
+
+/**
+ * Window starts covering `n` samples with windows of `length` and hop `hop` (the last window may run past
+ * the end and is padded). At least one window.
+ * @example
+ * ```ts
+ * windowStarts(100, 40, 40); // [0, 40, 80]
+ * ```
+ */
+export function windowStarts(n: number, length: number, hop: number, dropShortLast = false): number[] {
+  const starts = [0];
+  for (let s = hop; s < n; s += hop) {
+    if (dropShortLast && s + length > n) break;
+    starts.push(s);
+  }
+  return starts;
+}
