@@ -14,7 +14,8 @@ export {
   rmsLevel,
 } from './loudness.js';
 export type { LoudnessOptions, LevelNormalizeOptions, SignalOrAudio, SilencePolicy } from './loudness.js';
-export { chunkSpectrogram, windowAudio, windowAudioBatch } from './windows.js';
+export { chunkSpectrogram, StreamingWindower, windowAudio, windowAudioBatch } from './windows.js';
+export type { StreamedWindow } from './windows.js';
 export type {
   AudioWindows,
   BatchWindowSpan,

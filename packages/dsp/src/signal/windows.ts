@@ -303,3 +303,128 @@ export function chunkSpectrogram(spec: Tensor, options: AudioWindowOptions): Spe
   });
   return { tensor: new Tensor('float32', data, [spans.length, bins, W]), spans };
 }
+
+/** A window produced by {@link StreamingWindower}: its samples (`length` of them) and its span. */
+export interface StreamedWindow {
+  samples: Float32Array;
+  span: WindowSpan;
+}
+
+/**
+ * {@link windowAudio} for a stream: push chunks of any size and get each window as soon as its samples
+ * have arrived; `flush()` returns the remaining (padded) windows. The windows, spans and samples are
+ * identical to `windowAudio` of the whole signal, while memory stays bounded by about two windows
+ * (the first window is kept for `'repeat'` padding).
+ *
+ * @example
+ * ```ts
+ * const w = new StreamingWindower({ length: 66150, hop: 33075 });
+ * for await (const chunk of microphone) for (const { samples, span } of w.push(chunk)) classify(samples);
+ * for (const last of w.flush()) classify(last.samples);
+ * ```
+ */
+export class StreamingWindower {
+  private readonly p: Plan;
+  private head: Float32Array;
+  private headLength = 0;
+  private buffer = new Float32Array(0);
+  /** Source position of buffer[0]. */
+  private bufferStart = 0;
+  private bufferLength = 0;
+  private total = 0;
+  private emitted = 0;
+
+  constructor(options: AudioWindowOptions) {
+    this.p = plan('StreamingWindower', options);
+    this.head = new Float32Array(this.p.length);
+  }
+
+  /** Samples pushed so far. */
+  get samplesSeen(): number {
+    return this.total;
+  }
+
+  /** Adds samples; returns the windows they complete. @throws {@link NonFiniteError} for NaN/Infinity. */
+  push(chunk: ArrayLike<number>): StreamedWindow[] {
+    const x = checkArrayLike('StreamingWindower.push', 'chunk', chunk);
+    checkFinite('StreamingWindower.push', 'chunk', x);
+    const { length, hop } = this.p;
+    if (this.headLength < length) {
+      const take = Math.min(length - this.headLength, x.length);
+      for (let i = 0; i < take; i++) this.head[this.headLength + i] = x[i]!;
+      this.headLength += take;
+    }
+    this.append(x);
+    this.total += x.length;
+    const out: StreamedWindow[] = [];
+    while (this.emitted * hop + length <= this.total) {
+      const start = this.emitted * hop;
+      const off = start - this.bufferStart;
+      out.push({
+        samples: this.buffer.slice(off, off + length),
+        span: { start, end: start + length, isPadded: false },
+      });
+      this.emitted++;
+    }
+    this.compact();
+    return out;
+  }
+
+  /** Returns the windows still due at the end of the stream (as `windowAudio` pads them) and resets. */
+  flush(): StreamedWindow[] {
+    const n = this.total;
+    const all = spansFor(n, this.p);
+    const due = all.filter((s) => s.start >= this.emitted * this.p.hop);
+    // A view of the whole stream as far as padding needs it: the kept head plus the buffered tail.
+    const head = this.head;
+    const buffer = this.buffer;
+    const bufferStart = this.bufferStart;
+    const source = new Proxy({ length: n } as ArrayLike<number>, {
+      get: (target, key) => {
+        if (key === 'length') return target.length;
+        const i = Number(key);
+        return i >= bufferStart ? buffer[i - bufferStart] : head[i];
+      },
+    });
+    const out = due.map((span) => {
+      const samples = new Float32Array(this.p.length);
+      fillWindow(source, n, span, this.p, samples);
+      return { samples, span };
+    });
+    this.reset();
+    return out;
+  }
+
+  /** Forgets the stream. */
+  reset(): void {
+    this.head = new Float32Array(this.p.length);
+    this.headLength = 0;
+    this.buffer = new Float32Array(0);
+    this.bufferStart = 0;
+    this.bufferLength = 0;
+    this.total = 0;
+    this.emitted = 0;
+  }
+
+  private append(x: ArrayLike<number>): void {
+    const need = this.bufferLength + x.length;
+    if (need > this.buffer.length) {
+      const grown = new Float32Array(Math.max(need, 2 * this.buffer.length, 2 * this.p.length));
+      grown.set(this.buffer.subarray(0, this.bufferLength));
+      this.buffer = grown;
+    }
+    if (x instanceof Float32Array) this.buffer.set(x, this.bufferLength);
+    else for (let i = 0; i < x.length; i++) this.buffer[this.bufferLength + i] = x[i]!;
+    this.bufferLength = need;
+  }
+
+  /** Drops samples no future window or padding can need (reflect padding reads up to a window back). */
+  private compact(): void {
+    const keepFrom = Math.max(0, Math.min(this.emitted * this.p.hop, this.total - this.p.length - 1));
+    const drop = keepFrom - this.bufferStart;
+    if (drop <= 0 || drop < this.bufferLength / 2) return;
+    this.buffer.copyWithin(0, drop, this.bufferLength);
+    this.bufferLength -= drop;
+    this.bufferStart = keepFrom;
+  }
+}
