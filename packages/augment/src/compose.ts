@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Rng } from '@instr/core';
 import {
+  type AnyParams,
   type Applied,
   type AugmentContext,
   type Report,
@@ -20,9 +21,6 @@ export interface ComposeParams {
   /** Indices (into the composite's list) of the transforms that were run, in order. */
   readonly order: readonly number[];
 }
-
-// biome-ignore lint/suspicious/noExplicitAny: any transform's parameters are allowed in a composite.
-type AnyParams = any;
 
 abstract class Composite<X> extends Transform<X, ComposeParams> {
   readonly kind: TransformKind;

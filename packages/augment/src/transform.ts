@@ -2,6 +2,17 @@ import { type Audio, InvalidArgumentError, Rng, type Seed, ShapeError, Tensor } 
 import { checkProbability, toRng } from './util.js';
 
 /**
+ * Parameters of any transform (the default type argument of {@link Report} and {@link Transform}): a record
+ * whose values are read as `any`, so every transform's typed parameters are assignable to it.
+ * @example
+ * ```ts
+ * const reports: Report[] = [new Gain().apply(audio, 1).report, new TimeShift().apply(audio, 1).report];
+ * ```
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a record of any transform's parameters.
+export type AnyParams = Record<string, any>;
+
+/**
  * What a transform works on: one waveform ({@link Audio}), one spectrogram (a float32 `Tensor`), or a labelled batch.
  * @example
  * ```ts
@@ -31,7 +42,7 @@ export interface LabelledBatch {
  * const r: Report = new Gain().apply(audio, 1).report; // { name: 'Gain', applied: true, params: { gainDb } }
  * ```
  */
-export interface Report<P extends object = Record<string, unknown>> {
+export interface Report<P extends object = AnyParams> {
   readonly name: string;
   readonly applied: boolean;
   readonly params?: P;
@@ -45,7 +56,7 @@ export interface Report<P extends object = Record<string, unknown>> {
  * const { output, report }: Applied<Audio> = new Gain().apply(audio, 1);
  * ```
  */
-export interface Applied<X, P extends object = Record<string, unknown>> {
+export interface Applied<X, P extends object = AnyParams> {
   readonly output: X;
   readonly report: Report<P>;
 }
@@ -110,7 +121,7 @@ export interface BatchOptions {
  * const { output, reports } = new TimeMask().applyBatch(waves, { seed: 1, sampleRate: 22050 });
  * ```
  */
-export interface BatchApplied<P extends object = Record<string, unknown>> {
+export interface BatchApplied<P extends object = AnyParams> {
   readonly output: Tensor<'float32'>;
   readonly reports: readonly Report<P>[];
 }
@@ -132,7 +143,7 @@ export interface BatchApplied<P extends object = Record<string, unknown>> {
  * const batch = gain.applyBatch(waves, { seed: 1, sampleRate: 22050, mode: 'per-batch' });
  * ```
  */
-export abstract class Transform<X, P extends object = Record<string, unknown>> {
+export abstract class Transform<X, P extends object = AnyParams> {
   /** Name used in reports. */
   abstract readonly name: string;
   /** What the transform works on. */
@@ -197,7 +208,7 @@ export abstract class Transform<X, P extends object = Record<string, unknown>> {
  * const t: WaveformTransform = new Gain();
  * ```
  */
-export type WaveformTransform<P extends object = Record<string, unknown>> = Transform<Audio, P>;
+export type WaveformTransform<P extends object = AnyParams> = Transform<Audio, P>;
 /**
  * A transform on one spectrogram tensor.
  * @example
@@ -205,10 +216,7 @@ export type WaveformTransform<P extends object = Record<string, unknown>> = Tran
  * const t: SpectrogramTransform = new TimeMasking();
  * ```
  */
-export type SpectrogramTransform<P extends object = Record<string, unknown>> = Transform<
-  Tensor<'float32'>,
-  P
->;
+export type SpectrogramTransform<P extends object = AnyParams> = Transform<Tensor<'float32'>, P>;
 
 function applyBatch<P extends object>(
   t: Transform<unknown, P>,
