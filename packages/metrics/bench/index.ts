@@ -104,6 +104,11 @@ if (py) {
   console.log(
     '  (scikit-learn threshold searches: 20 thresholds of f1_score timed, x100 for 2000, the reference loop)',
   );
+  if (py.threshold_search_numpy_vectorised !== undefined) {
+    console.log(
+      `  global search vs a vectorised numpy search (sorted columns + searchsorted): ${f(ours.thresholdGlobal)} vs ${f(py.threshold_search_numpy_vectorised)} → ${(py.threshold_search_numpy_vectorised / ours.thresholdGlobal).toFixed(1)}x`,
+    );
+  }
 } else {
   console.log(`  total (all metrics + both searches): ${f(total)}`);
 }

@@ -246,21 +246,21 @@ function scorer(t: Matrix, s: Matrix, metric: ThresholdMetric, _cls: number | nu
   }
   const countMetric = typeof metric === 'function' ? metric : builtin(metric);
   const k = t.cols;
-  const pos: Float64Array[] = [];
-  const neg: Float64Array[] = [];
+  // one pass over the data: each class's positive and negative scores, then sorted
+  const nPos = new Int32Array(k);
+  for (let i = 0; i < t.data.length; i++) if (t.data[i] === 1) nPos[i % k]!++;
+  const pos = Array.from(nPos, (np) => new Float64Array(np));
+  const neg = Array.from(nPos, (np) => new Float64Array(t.rows - np));
+  const pi = new Int32Array(k);
+  const ni = new Int32Array(k);
+  for (let i = 0; i < t.data.length; i++) {
+    const c = i % k;
+    if (t.data[i] === 1) pos[c]![pi[c]!++] = s.data[i]!;
+    else neg[c]![ni[c]!++] = s.data[i]!;
+  }
   for (let c = 0; c < k; c++) {
-    const col = s.column(c);
-    const lab = t.column(c);
-    let np = 0;
-    for (let i = 0; i < lab.length; i++) np += lab[i]!;
-    const p = new Float64Array(np);
-    const q = new Float64Array(lab.length - np);
-    for (let i = 0, a = 0, b = 0; i < lab.length; i++) {
-      if (lab[i] === 1) p[a++] = col[i]!;
-      else q[b++] = col[i]!;
-    }
-    pos.push(sortFloat64(p));
-    neg.push(sortFloat64(q));
+    sortFloat64(pos[c]!);
+    sortFloat64(neg[c]!);
   }
   const tp = new Float64Array(k);
   const fp = new Float64Array(k);
