@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { logMelSpectrogram, melSpectrogram, powerToDb, spectrogram, stft } from '../src/spectral/index.js';
 import { setSpectralWasmEnabled, spectralWasmAvailable } from '../src/spectral/wasm.js';
+import { browserLogMel } from './spectral-browser.js';
 
 const PY = '/usr/bin/python3';
 const SR = 44100;
@@ -52,7 +53,7 @@ function torchMs(): number | null {
   }
 }
 
-export function benchSpectral(): void {
+export async function benchSpectral(): Promise<void> {
   const y = signal(SR * SECONDS);
   const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
   console.log(
@@ -95,6 +96,17 @@ export function benchSpectral(): void {
   } else {
     console.log('  torchaudio not available at /usr/bin/python3: no ratio');
   }
+  try {
+    const b = await browserLogMel();
+    if (b) {
+      const vs = torch !== null ? `, ${(torch / b.ms).toFixed(2)}x torchaudio` : '';
+      console.log(
+        `  headless Chromium (${b.wasm ? 'WebAssembly SIMD' : 'JavaScript'}): ${fmt(b.ms)} (${((SECONDS * 1000) / b.ms).toFixed(0)}x realtime${vs})`,
+      );
+    } else console.log('  no Chromium found: browser run skipped');
+  } catch (e) {
+    console.log(`  browser run failed: ${String(e)}`);
+  }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) benchSpectral();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await benchSpectral();

@@ -170,6 +170,40 @@ export function forEachFrame(
 }
 
 /**
+ * @internal Collects frames (columns) in blocks and writes them to a row-major `[bins, frames]` array,
+ * so the output is written in contiguous runs instead of one strided element per bin.
+ */
+export class BlockTranspose {
+  private readonly block: Float32Array;
+  private t0 = 0;
+  private count = 0;
+  constructor(
+    private readonly out: Float32Array,
+    private readonly bins: number,
+    private readonly nFrames: number,
+    private readonly size = 32,
+  ) {
+    this.block = new Float32Array(size * bins);
+  }
+  /** The buffer for frame t (frames must arrive in order); valid until the next call. */
+  column(t: number): Float32Array {
+    if (this.count === this.size) this.flush();
+    if (this.count === 0) this.t0 = t;
+    const c = this.block.subarray(this.count * this.bins, (this.count + 1) * this.bins);
+    this.count++;
+    return c;
+  }
+  flush(): void {
+    const { out, bins, nFrames, block, t0, count } = this;
+    for (let k = 0; k < bins; k++) {
+      const row = k * nFrames + t0;
+      for (let b = 0, i = k; b < count; b++, i += bins) out[row + b] = block[i]!;
+    }
+    this.count = 0;
+  }
+}
+
+/**
  * Short-time Fourier transform, like `librosa.stft(y, n_fft=2048, hop_length=None, win_length=None,
  * window='hann', center=True, pad_mode='constant')`. The FFTs run in float64 (as librosa's do) and are
  * rounded to float32.
@@ -191,12 +225,14 @@ export function stft(y: Signal, options: StftOptions = {}): ComplexSpectrogram {
   const bins = cfg.bins;
   const outRe = new Float32Array(bins * nFrames);
   const outIm = new Float32Array(bins * nFrames);
+  const wRe = new BlockTranspose(outRe, bins, nFrames);
+  const wIm = new BlockTranspose(outIm, bins, nFrames);
   forEachFrame(y, cfg, nFrames, (t, re, im) => {
-    for (let k = 0, o = t; k < bins; k++, o += nFrames) {
-      outRe[o] = re[k]!;
-      outIm[o] = im[k]!;
-    }
+    wRe.column(t).set(re.subarray(0, bins));
+    wIm.column(t).set(im.subarray(0, bins));
   });
+  wRe.flush();
+  wIm.flush();
   return {
     re: new Tensor('float32', outRe, [bins, nFrames]),
     im: new Tensor('float32', outIm, [bins, nFrames]),
@@ -228,14 +264,17 @@ export function spectrogram(y: Signal, options: SpectrogramOptions = {}): Tensor
   const bins = cfg.bins;
   const out = new Float32Array(bins * nFrames);
   const f32 = Math.fround;
+  const w = new BlockTranspose(out, bins, nFrames);
   forEachFrame(y, cfg, nFrames, (t, re, im) => {
-    for (let k = 0, o = t; k < bins; k++, o += nFrames) {
+    const col = w.column(t);
+    for (let k = 0; k < bins; k++) {
       const r = f32(re[k]!);
       const i = f32(im[k]!);
       const mag = f32(Math.sqrt(r * r + i * i));
-      out[o] = power === 1 ? mag : power === 2 ? mag * mag : mag ** power;
+      col[k] = power === 1 ? mag : power === 2 ? mag * mag : mag ** power;
     }
   });
+  w.flush();
   return new Tensor('float32', out, [bins, nFrames]);
 }
 
