@@ -151,3 +151,20 @@ describe('applyBatch', () => {
     );
   });
 });
+
+describe('per-batch content randomness', () => {
+  it('shares parameters but not noise samples across the batch', async () => {
+    const { ColoredNoise } = await import('../src/index.js');
+    const b = Tensor.zeros('float32', [3, 1000]);
+    for (let i = 0; i < b.size; i++) b.data[i] = Math.sin(i * 0.05);
+    const { output, reports } = new ColoredNoise().applyBatch(b, {
+      seed: 4,
+      sampleRate: 16000,
+      mode: 'per-batch',
+    });
+    expect(new Set(reports.map((r) => JSON.stringify(r.params))).size).toBe(1);
+    const row = (k: number) =>
+      Array.from(output.data.subarray(k * 1000, k * 1000 + 20), (v, i) => v - b.data[i]!);
+    expect(row(0)).not.toEqual(row(1));
+  });
+});

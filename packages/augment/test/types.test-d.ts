@@ -1,6 +1,7 @@
 import type { Audio, Tensor } from '@instr/core';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
+  type AnyParams,
   type Applied,
   Compose,
   FrequencyMasking,
@@ -31,7 +32,7 @@ describe('types', () => {
       new Gain().apply(audio, 1).report,
       new Compose([new Gain()]).apply(audio, 1).report,
     ];
-    expectTypeOf(reports[0]!.params).toEqualTypeOf<Record<string, any> | undefined>();
+    expectTypeOf(reports[0]!.params).toEqualTypeOf<AnyParams | undefined>();
   });
 
   it('composites keep one input type', () => {
