@@ -145,3 +145,16 @@ describe.skipIf(!sharedDir)('against librosa 0.11 fixtures (needs shared/fixture
     },
   );
 });
+
+describe('length-changing transforms in a batch', () => {
+  it('are cropped or zero-padded back to the batch length', async () => {
+    const { Tensor } = await import('@instr/core');
+    const b = Tensor.zeros('float32', [2, 4000]);
+    for (let i = 0; i < b.size; i++) b.data[i] = Math.sin(i * 0.1);
+    const slow = new TimeStretch({ minRate: 0.5, maxRate: 0.5 }).applyBatch(b, { seed: 1, sampleRate: SR });
+    expect(slow.output.dims).toEqual([2, 4000]);
+    const fast = new TimeStretch({ minRate: 2, maxRate: 2 }).applyBatch(b, { seed: 1, sampleRate: SR });
+    expect(Array.from(fast.output.data.subarray(2000, 4000)).every((v) => v === 0)).toBe(true);
+    expect(hasNaN(fast.output.data)).toBe(false);
+  });
+});
