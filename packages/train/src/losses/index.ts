@@ -1,0 +1,2 @@
+/** Losses as graph pieces (the `Loss` plug-in of `@instr/models`). */
+export * from './losses.js';
