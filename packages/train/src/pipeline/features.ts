@@ -10,7 +10,7 @@ import { type LogMelSpectrogramOptions, logMelSpectrogram } from '@instr/dsp';
  * ```
  */
 export function logMelOptions(spec: FeatureSpec, sampleRate: number): LogMelSpectrogramOptions {
-  if (!spec || spec.type !== 'logmel') {
+  if (spec?.type !== 'logmel') {
     throw new InvalidArgumentError(`Feature spec type must be "logmel", got ${JSON.stringify(spec?.type)}.`, {
       details: { key: 'features.type', actual: spec?.type },
     });

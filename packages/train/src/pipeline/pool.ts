@@ -173,7 +173,8 @@ function spawnWorker(config: ProcessorConfig, workerUrl?: string | URL): Worker 
   if (/\.[cm]?ts$/.test(new URL(here).pathname)) {
     // Running from TypeScript sources (tests, `--conditions=instr-source`): load the worker through tsx.
     const require = createRequire(here);
-    const tsx = pathToFileURL(require.resolve('tsx/esm/api')).href;
+    // The ESM build of tsx's API (require.resolve picks the CJS one, which cannot register ESM hooks here).
+    const tsx = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
     const entry = new URL('./worker.ts', here).href;
     const code =
       `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })` +
