@@ -111,3 +111,13 @@ describe('Rng', () => {
     expect(() => new Rng(2).choice(2, 1, { weights: [Number.NaN, 1] })).toThrow(InvalidArgumentError);
   });
 });
+
+describe('Rng seeding', () => {
+  it('first draws of nearby seeds are spread over [0, 1)', () => {
+    const firsts = Array.from({ length: 200 }, (_, s) => new Rng(s).uniform());
+    const mean = firsts.reduce((a, b) => a + b, 0) / firsts.length;
+    expect(mean).toBeGreaterThan(0.4);
+    expect(mean).toBeLessThan(0.6);
+    expect(new Set(firsts.map((u) => Math.floor(u * 10))).size).toBe(10);
+  });
+});
