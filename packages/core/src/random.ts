@@ -36,7 +36,8 @@ export class Rng {
       });
     }
     this.seed = seed;
-    this.gen = xoroshiro128plus(seed | (0 ^ Math.floor(seed / 2 ** 32)));
+    // xoroshiro128+ seeded with s starts with −(s+1): scramble the seed so nearby seeds give unrelated streams.
+    this.gen = xoroshiro128plus(mix32(mix32(seed >>> 0) ^ Math.floor(seed / 2 ** 32) ^ 0x5bd1e995) | 0);
   }
 
   /** `seed` as an Rng: numbers create one, an Rng is returned unchanged. */
