@@ -1,7 +1,6 @@
 import { InvalidArgumentError, Tensor } from '@instr/core';
 import { type MelSpectrogramOptions, melSpectrogramFused } from './mel.js';
-import { checkFinite, checkPositive, describe, type Signal } from './util.js';
-import { wasmPowerToDb } from './wasm.js';
+import { checkFinite, checkPositive, clipDb, dbValues, describe, type Signal } from './util.js';
 
 /** A float tensor (any rank). */
 export type FloatTensor = Tensor<'float32'> | Tensor<'float64'>;
@@ -67,33 +66,8 @@ function toDb(
     floor = amin * amin;
   }
   const offset = 10 * Math.log10(Math.max(floor, ref));
-  let max = Number.NEGATIVE_INFINITY;
-  const fast =
-    !square && data instanceof Float32Array && n >= 1024 ? wasmPowerToDb(data, floor, offset) : null;
-  if (fast) {
-    out.set(fast.out);
-    max = fast.max;
-  } else if (square) {
-    for (let i = 0; i < n; i++) {
-      const a = data[i]!;
-      const v = a * a;
-      const db = 10 * Math.log10(Math.max(v, floor)) - offset;
-      out[i] = db;
-      if (db > max) max = db;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const v = Math.abs(data[i]!);
-      const db = 10 * Math.log10(Math.max(v, floor)) - offset;
-      out[i] = db;
-      if (db > max) max = db;
-    }
-  }
-  if (topDb !== null && n > 0) {
-    // Clip against the stored (float32-rounded for float32 data) maximum, as numpy does.
-    const lo = (S.dtype === 'float32' ? Math.fround(max) : max) - topDb;
-    for (let i = 0; i < n; i++) if (out[i]! < lo) out[i] = lo;
-  }
+  const max = dbValues(data, out, floor, offset, square);
+  if (topDb !== null && n > 0) clipDb(out, max, topDb);
   return new Tensor(S.dtype, out as never, S.dims) as FloatTensor;
 }
 

@@ -1,6 +1,15 @@
 import { InvalidArgumentError, Tensor } from '@instr/core';
 import { frameCount, forEachFrame, paddedSample, resolveStft, type StftOptions } from './stft.js';
-import { checkInt, checkMatrix, checkPositive, checkSampleRate, checkSignal, type Signal } from './util.js';
+import {
+  checkInt,
+  checkMatrix,
+  checkPositive,
+  checkSampleRate,
+  checkSignal,
+  clipDb,
+  dbValues,
+  type Signal,
+} from './util.js';
 import { WasmRfft } from './wasm.js';
 
 /** Mel scale options shared by the conversion functions. */
@@ -302,17 +311,14 @@ export function melSpectrogramFused(
     const res = new Float32Array(kernel.memory, outAt, nMels * stride);
     for (let m = 1; m < nMels; m++) res.copyWithin(m * nFrames, m * stride, m * stride + nFrames);
     const view = res.subarray(0, nMels * nFrames);
-    if (db && db.floor >= 1e-300) {
+    if (db) {
+      // dB in place over the compacted result (same loop as powerToDb, so values are identical).
       const offset = 10 * Math.log10(Math.max(db.floor, db.ref(view)));
-      const max = kernel.dbInPlace(outAt, view.length, db.floor, offset);
-      if (db.topDb !== null) {
-        const lo = Math.fround(max) - db.topDb;
-        for (let i = 0; i < view.length; i++) if (view[i]! < lo) view[i] = lo;
-      }
+      const max = dbValues(view, view, db.floor, offset, false);
+      if (db.topDb !== null && view.length > 0) clipDb(view, max, db.topDb);
       return new Tensor('float32', view.slice(), [nMels, nFrames]);
     }
-    const M = new Tensor('float32', view.slice(), [nMels, nFrames]);
-    return db ? db.fallback(M) : M;
+    return new Tensor('float32', view.slice(), [nMels, nFrames]);
   }
   const out = new Float32Array(bank.nMels * nFrames);
   const spec = new Float64Array(cfg.bins);

@@ -96,3 +96,32 @@ export function describe(x: unknown): string {
   if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
   return typeof x;
 }
+
+/**
+ * @internal `dst[i] = 10·log10(max(floor, |src[i]|^(square ? 2 : 1))) − offset`; returns the maximum (before
+ * rounding to dst's type). The one dB loop of the package, so every path gives identical values.
+ */
+export function dbValues(
+  src: ArrayLike<number>,
+  dst: Float32Array | Float64Array,
+  floor: number,
+  offset: number,
+  square: boolean,
+): number {
+  const n = src.length;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    let v = Math.abs(src[i]!);
+    if (square) v *= v;
+    const db = 10 * Math.log10(Math.max(v, floor)) - offset;
+    dst[i] = db;
+    if (db > max) max = db;
+  }
+  return max;
+}
+
+/** @internal Clips to `roundedMax − topDb` (the maximum as stored in `data`'s type). */
+export function clipDb(data: Float32Array | Float64Array, max: number, topDb: number): void {
+  const lo = (data instanceof Float32Array ? Math.fround(max) : max) - topDb;
+  for (let i = 0; i < data.length; i++) if (data[i]! < lo) data[i] = lo;
+}

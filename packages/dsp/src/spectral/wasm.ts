@@ -37,7 +37,6 @@ interface Exports {
     strideb: number,
     pow: number,
   ) => void;
-  db: (input: number, out: number, npairs: number, floor: number, offset: number) => number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -217,22 +216,6 @@ export class WasmRfft {
     return align(w);
   }
 
-  /**
-   * `10·log10(max(x, floor)) − offset` in place over `n` float32 values at byte address `at`; returns the
-   * maximum (before rounding to float32). `floor` must be a normal positive number.
-   */
-  dbInPlace(at: number, n: number, floor: number, offset: number): number {
-    const pairs = n >> 1;
-    let max = pairs > 0 ? this.ex.db(at, at, pairs, floor, offset) : Number.NEGATIVE_INFINITY;
-    if (n & 1) {
-      const f32 = new Float32Array(this.memory, at, n);
-      const v = 10 * Math.log10(Math.max(f32[n - 1]!, floor)) - offset;
-      f32[n - 1] = v;
-      max = Math.max(max, v);
-    }
-    return max;
-  }
-
   /** Runs the fused mel kernel. */
   mel(
     sig: number,
@@ -260,31 +243,4 @@ export class WasmRfft {
       power,
     );
   }
-}
-
-/**
- * `10·log10(max(x, floor)) − offset` of float32 data in the WebAssembly kernel; returns the new array and
- * the maximum, or null when the kernel is unavailable. `floor` must be ≥ 1e-300. @internal
- */
-export function wasmPowerToDb(
-  data: Float32Array,
-  floor: number,
-  offset: number,
-): { out: Float32Array; max: number } | null {
-  const ex = exportsOf();
-  if (!ex || floor < 1e-300) return null;
-  const n = data.length;
-  const need = n * 4 + 16;
-  const grow = Math.ceil((need - ex.memory.buffer.byteLength) / 65536);
-  if (grow > 0) ex.memory.grow(grow);
-  const view = new Float32Array(ex.memory.buffer, 0, n);
-  view.set(data);
-  const pairs = n >> 1;
-  let max = pairs > 0 ? ex.db(0, 0, pairs, floor, offset) : Number.NEGATIVE_INFINITY;
-  if (n & 1) {
-    const v = 10 * Math.log10(Math.max(view[n - 1]!, floor)) - offset;
-    view[n - 1] = v;
-    max = Math.max(max, v);
-  }
-  return { out: view.slice(), max };
 }
