@@ -156,9 +156,25 @@ describe('stft / istft', () => {
     const a = stft(y, { nFft: 1024, hopLength: 256 });
     const m = melSpectrogram(y, { sampleRate: 16000, nFft: 1024, hopLength: 256, nMels: 40 });
     const m1 = melSpectrogram(y, { sampleRate: 16000, nFft: 512, hopLength: 100, nMels: 40, power: 1 });
+    // > 2048 frames: several kernel blocks, odd frame count
+    const long = noise(40_001, 9);
+    const blocks = stft(long, { nFft: 64, hopLength: 16 });
+    const blockMel = logMelSpectrogram(long, {
+      sampleRate: 8000,
+      nFft: 64,
+      hopLength: 16,
+      nMels: 8,
+      padMode: 'reflect',
+    });
     const sizes = [400, 360, 240, 1000, 96];
     const mixed = sizes.map((nFft) => stft(y, { nFft, hopLength: 97 }));
     setSpectralWasmEnabled(false);
+    expect(blocks.re.dims).toEqual([33, 2501]);
+    expect(stft(long, { nFft: 64, hopLength: 16 }).im.data).toEqual(blocks.im.data);
+    expect(
+      logMelSpectrogram(long, { sampleRate: 8000, nFft: 64, hopLength: 16, nMels: 8, padMode: 'reflect' })
+        .data,
+    ).toEqual(blockMel.data);
     sizes.forEach((nFft, i) => {
       const js = stft(y, { nFft, hopLength: 97 });
       expect(js.re.data).toEqual(mixed[i]!.re.data);

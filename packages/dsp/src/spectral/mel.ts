@@ -10,7 +10,7 @@ import {
   dbValues,
   type Signal,
 } from './util.js';
-import { WasmRfft } from './wasm.js';
+import { WASM_BLOCK_FRAMES, WasmRfft } from './wasm.js';
 
 /** Mel scale options shared by the conversion functions. */
 export interface MelScaleOptions {
@@ -297,28 +297,32 @@ export function melSpectrogramFused(
       : null;
   if (kernel) {
     // Fused WebAssembly path: windowed load, two-frame FFT, power, sparse mel; no per-frame allocation.
+    // Blocks of frames bound the WebAssembly memory for long signals.
     const nMels = bank.nMels;
-    const pairs = Math.ceil(nFrames / 2);
-    const stride = 2 * pairs;
-    const total = (stride - 1) * cfg.hop + cfg.nFft;
+    const out = new Float32Array(nMels * nFrames);
     const pad = cfg.center ? Math.floor(cfg.nFft / 2) : 0;
     const bankAt = kernel.freeAt;
     const sigAt = kernel.writeBank(bank, bankAt);
-    const outAt = (sigAt + total * 4 + 15) & ~15;
-    kernel.ensure(outAt + nMels * stride * 4);
-    kernel.writeSignal(y as Float32Array, pad, total, sigAt, (j) => paddedSample(y, j, cfg.padMode));
-    kernel.mel(sigAt, cfg.hop, pairs, bankAt, nMels, outAt, stride, power as 1 | 2);
-    const res = new Float32Array(kernel.memory, outAt, nMels * stride);
-    for (let m = 1; m < nMels; m++) res.copyWithin(m * nFrames, m * stride, m * stride + nFrames);
-    const view = res.subarray(0, nMels * nFrames);
-    if (db) {
-      // dB in place over the compacted result (same loop as powerToDb, so values are identical).
-      const offset = 10 * Math.log10(Math.max(db.floor, db.ref(view)));
-      const max = dbValues(view, view, db.floor, offset, false);
-      if (db.topDb !== null && view.length > 0) clipDb(view, max, db.topDb);
-      return new Tensor('float32', view.slice(), [nMels, nFrames]);
+    const sample = (j: number) => paddedSample(y, j, cfg.padMode);
+    for (let t0 = 0; t0 < nFrames; t0 += WASM_BLOCK_FRAMES) {
+      const count = Math.min(WASM_BLOCK_FRAMES, nFrames - t0);
+      const pairs = Math.ceil(count / 2);
+      const stride = 2 * pairs;
+      const total = (stride - 1) * cfg.hop + cfg.nFft;
+      const outAt = (sigAt + total * 4 + 15) & ~15;
+      kernel.ensure(outAt + nMels * stride * 4);
+      kernel.writeSpan(y as Float32Array, t0 * cfg.hop - pad, total, sigAt, sample);
+      kernel.mel(sigAt, cfg.hop, pairs, bankAt, nMels, outAt, stride, power as 1 | 2);
+      const res = new Float32Array(kernel.memory, outAt, nMels * stride);
+      for (let m = 0; m < nMels; m++) out.set(res.subarray(m * stride, m * stride + count), m * nFrames + t0);
     }
-    return new Tensor('float32', view.slice(), [nMels, nFrames]);
+    if (db) {
+      // The same dB loop as powerToDb, so values are identical.
+      const offset = 10 * Math.log10(Math.max(db.floor, db.ref(out)));
+      const max = dbValues(out, out, db.floor, offset, false);
+      if (db.topDb !== null && out.length > 0) clipDb(out, max, db.topDb);
+    }
+    return new Tensor('float32', out, [nMels, nFrames]);
   }
   const out = new Float32Array(bank.nMels * nFrames);
   const spec = new Float64Array(cfg.bins);

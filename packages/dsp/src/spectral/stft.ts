@@ -1,7 +1,7 @@
 import { InvalidArgumentError, ShapeError, Tensor } from '@instr/core';
 import { getRealFFTPlan, RealFFTPlan } from './fft.js';
 import { checkFinite, checkInt, checkPositive, checkSignal, describe, type Signal } from './util.js';
-import { WasmRfft } from './wasm.js';
+import { WASM_BLOCK_FRAMES, WasmRfft } from './wasm.js';
 import { padCenter, resolveWindow, type WindowSpec } from './windows.js';
 
 /** How `center` padding fills the signal's ends (numpy.pad modes). */
@@ -130,29 +130,33 @@ export function forEachFrame(
   const im = new Float64Array(cfg.bins);
   const kernel = y instanceof Float32Array && nFrames >= 2 ? WasmRfft.create(nFft, window) : null;
   if (kernel) {
-    // Two frames per call in WebAssembly SIMD lanes; same float64 arithmetic as the JS plan.
-    const pairs = Math.ceil(nFrames / 2);
-    const total = (2 * pairs - 1) * hop + nFft;
-    const sigAt = kernel.freeAt;
-    kernel.ensure(sigAt + total * 4);
-    kernel.writeSignal(y as Float32Array, pad, total, sigAt, (j) => paddedSample(y, j, padMode));
+    // Two frames per call in WebAssembly SIMD lanes; same float64 arithmetic as the JS plan. The signal is
+    // copied in blocks of frames so memory stays bounded for long inputs.
     const bins = cfg.bins;
     const reB = new Float64Array(bins);
     const imB = new Float64Array(bins);
-    const f64 = new Float64Array(kernel.memory);
     const r0 = kernel.specR / 8;
     const i0 = kernel.specI / 8;
-    for (let t = 0; t < nFrames; t += 2) {
-      const xa = sigAt + 4 * t * hop;
-      kernel.rfft2(xa, xa + 4 * hop);
-      for (let k = 0; k < bins; k++) {
-        re[k] = f64[r0 + 2 * k]!;
-        reB[k] = f64[r0 + 2 * k + 1]!;
-        im[k] = f64[i0 + 2 * k]!;
-        imB[k] = f64[i0 + 2 * k + 1]!;
+    const sigAt = kernel.freeAt;
+    const sample = (j: number) => paddedSample(y, j, padMode);
+    for (let t0 = 0; t0 < nFrames; t0 += WASM_BLOCK_FRAMES) {
+      const count = Math.min(WASM_BLOCK_FRAMES, nFrames - t0);
+      const total = (2 * Math.ceil(count / 2) - 1) * hop + nFft;
+      kernel.ensure(sigAt + total * 4);
+      kernel.writeSpan(y as Float32Array, t0 * hop - pad, total, sigAt, sample);
+      const f64 = new Float64Array(kernel.memory);
+      for (let t = t0; t < t0 + count; t += 2) {
+        const xa = sigAt + 4 * (t - t0) * hop;
+        kernel.rfft2(xa, xa + 4 * hop);
+        for (let k = 0; k < bins; k++) {
+          re[k] = f64[r0 + 2 * k]!;
+          reB[k] = f64[r0 + 2 * k + 1]!;
+          im[k] = f64[i0 + 2 * k]!;
+          imB[k] = f64[i0 + 2 * k + 1]!;
+        }
+        each(t, re, im);
+        if (t + 1 < t0 + count) each(t + 1, reB, imB);
       }
-      each(t, re, im);
-      if (t + 1 < nFrames) each(t + 1, reB, imB);
     }
     return;
   }

@@ -78,6 +78,9 @@ function exportsOf(): Exports | null {
 
 const align = (x: number): number => (x + 15) & ~15;
 
+/** Frames per kernel block: bounds the WebAssembly memory for long signals (even). @internal */
+export const WASM_BLOCK_FRAMES = 2048;
+
 /** A bump allocator over the instance memory. */
 class Layout {
   top = 0;
@@ -177,14 +180,16 @@ export class WasmRfft {
   }
 
   /**
-   * Writes the padded signal (float32) at `at` and returns the byte address; frames t start at at + 4·t·hop.
-   * `sample(j)` gives padded sample j for j outside the copied span.
+   * Writes `total` samples of the padded signal starting at signal index `start` (may be negative or run past
+   * the end) as float32 at byte address `at`; `sample(j)` gives the padding outside `[0, y.length)`.
    */
-  writeSignal(y: Float32Array, pad: number, total: number, at: number, sample: (j: number) => number): void {
+  writeSpan(y: Float32Array, start: number, total: number, at: number, sample: (j: number) => number): void {
     const f32 = new Float32Array(this.memory, at, total);
-    for (let j = 0; j < pad && j < total; j++) f32[j] = sample(j - pad);
-    f32.set(y.subarray(0, Math.max(0, Math.min(y.length, total - pad))), pad);
-    for (let j = pad + y.length; j < total; j++) f32[j] = sample(j - pad);
+    const a = Math.max(0, start);
+    const b = Math.min(y.length, start + total);
+    for (let j = start; j < Math.min(a, start + total); j++) f32[j - start] = sample(j);
+    if (b > a) f32.set(y.subarray(a, b), a - start);
+    for (let j = Math.max(b, start); j < start + total; j++) f32[j - start] = sample(j);
   }
 
   /** Complex spectra of the frames at byte addresses xa, xb into specR/specI (f64x2 per bin). */
