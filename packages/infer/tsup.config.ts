@@ -1,3 +1,3 @@
 import { packageBuild } from '../../tsup.shared';
 
-export default packageBuild();
+export default packageBuild({ node: 'src/node.ts', browser: 'src/browser.ts' }, { shims: true });
