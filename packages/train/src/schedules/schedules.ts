@@ -296,16 +296,16 @@ export class ReduceLROnPlateau {
   private readonly o: Required<PlateauOptions>;
 
   constructor(options: PlateauOptions) {
-    const o = {
-      mode: 'min' as const,
-      factor: 0.1,
-      patience: 10,
-      threshold: 1e-4,
-      thresholdMode: 'rel' as const,
-      cooldown: 0,
-      minLr: 0,
-      eps: 1e-8,
-      ...options,
+    const o: Required<PlateauOptions> = {
+      lr: options.lr,
+      mode: options.mode ?? 'min',
+      factor: options.factor ?? 0.1,
+      patience: options.patience ?? 10,
+      threshold: options.threshold ?? 1e-4,
+      thresholdMode: options.thresholdMode ?? 'rel',
+      cooldown: options.cooldown ?? 0,
+      minLr: options.minLr ?? 0,
+      eps: options.eps ?? 1e-8,
     };
     positive(o.lr, 'lr');
     if (!(o.factor > 0 && o.factor < 1)) {

@@ -1,0 +1,2 @@
+/** Evaluation after training: predictions, thresholds, reports, ensembles. */
+export * from './predict.js';

@@ -1,0 +1,3 @@
+/** The training loop, batches and run files. */
+export * from './batches.js';
+export * from './train.js';

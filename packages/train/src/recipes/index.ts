@@ -1,0 +1,2 @@
+/** Recipes: a small baseline CNN, the Freesound warm-up pipeline. */
+export * from './simple-cnn.js';
