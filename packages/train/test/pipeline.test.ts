@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type FeatureSpec, InstrumentSet, InvalidArgumentError } from '@instr/core';
 import { Gain } from '@instr/augment';
+import { sharedDir, sharedPath } from '@instr/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AudioCache,
@@ -10,6 +11,7 @@ import {
   Dataset,
   type DatasetItem,
   featureStatistics,
+  loadCsvDataset,
   type PipelineOptions,
   windowSamples,
 } from '../src/index.js';
@@ -249,5 +251,37 @@ describe('DataPipeline', () => {
     expect(s.files).toBe(6);
     expect(s.mean).toBeLessThan(0);
     expect(s.std).toBeGreaterThan(1);
+  });
+});
+
+describe.skipIf(!sharedDir)('DataPipeline on the shared real audio', () => {
+  it('decodes FLAC of mixed rates in workers and yields labelled batches', async () => {
+    const dev = await loadCsvDataset(sharedPath('data', 'dev', 'manifest.csv'));
+    const picked = dev.subset(
+      dev.items.flatMap((item, i) => (item.codes.length > 0 && i % 20 === 0 ? [i] : [])).slice(0, 8),
+      'dev-sample',
+    );
+    const p = new DataPipeline({
+      dataset: picked,
+      sampleRate: 22050,
+      features: { ...spec, nFft: 2048, hopLength: 512, nMels: 128 },
+      frames: 64,
+      batchSize: 4,
+      seed: 7,
+      workers: 2,
+      mix: { kind: 'sum', p: 1, options: { n: 2 } },
+    });
+    try {
+      const batches = await collect(p, 0);
+      expect(picked.size).toBeGreaterThan(2);
+      expect(batches.reduce((a, b) => a + b.ids.length, 0)).toBe(picked.size);
+      for (const b of batches) expect(b.x.dims).toEqual([b.ids.length, 1, 128, 64]);
+      for (const b of batches) {
+        expect(b.x.data.every((v) => Number.isFinite(v))).toBe(true);
+        expect(b.y.data.some((v) => v === 1)).toBe(true);
+      }
+    } finally {
+      await p.close();
+    }
   });
 });
