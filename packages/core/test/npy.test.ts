@@ -1,5 +1,11 @@
 import { readNpy, Tensor, UnsupportedFormatError, writeNpy } from '@instr/core';
-import { librosaFixture, sharedDir } from '@instr/test-utils';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Core cannot depend on @instr/test-utils (which depends on core), so it finds shared/ itself.
+const fixtures = join(__dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'librosa');
+const sharedDir = existsSync(fixtures) ? fixtures : undefined;
+const librosaFixture = (name: string) => readNpy(readFileSync(join(fixtures, `${name}.npy`)));
 import { describe, expect, it } from 'vitest';
 
 describe('npy', () => {
