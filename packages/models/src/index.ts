@@ -16,3 +16,5 @@ export * from './artifacts/train.js';
 export * from './artifacts/fold.js';
 export * from './artifacts/checkpoint.js';
 export * from './artifacts/session.js';
+export * from './layers/index.js';
+export * from './zoo/index.js';

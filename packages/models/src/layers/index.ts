@@ -1,0 +1,2 @@
+export * from './init.js';
+export * from './layers.js';

@@ -1,0 +1,3 @@
+export * from './backbones.js';
+export * from './build.js';
+export * from './config.js';
