@@ -6,6 +6,7 @@ import {
   AudioCache,
   cleanDataset,
   Dataset,
+  datasetMixSources,
   datasetStatistics,
   loadCsvDataset,
   loadMonoAudio,
@@ -199,5 +200,36 @@ describe('AudioCache', () => {
       .catch((e: unknown) => e);
     expect(IOError.isInstance(err)).toBe(true);
     expect((err as IOError).details.file).toBe(join(tmp.dir, 'missing.wav'));
+  });
+});
+
+describe('datasetMixSources', () => {
+  it('builds SumN sources that load mono audio at one rate', async () => {
+    const { SumN } = await import('@instr/augment');
+    const root = join(tmp.dir, 'mix');
+    const ds = new Dataset(set, [
+      {
+        id: 'a',
+        path: writeTone(join(root, 'a.wav'), { sampleRate: 8000, seconds: 0.5 }),
+        labels: set.encode(['pia']),
+        codes: ['pia'],
+        meta: {},
+      },
+      {
+        id: 'b',
+        path: writeTone(join(root, 'b.wav'), { sampleRate: 22050, seconds: 0.5, channels: 2 }),
+        labels: set.encode(['cel']),
+        codes: ['cel'],
+        genre: 'cla',
+        meta: {},
+      },
+    ]);
+    const sources = datasetMixSources(ds, { sampleRate: 16000 });
+    expect(sources[1]!.genre).toBe('cla');
+    const mixer = new SumN(sources, { n: 2, instruments: set });
+    const { audio, labels } = await mixer.mix(0, 1);
+    expect(audio.sampleRate).toBe(16000);
+    expect(audio.channels[0]!.length).toBe(8000);
+    expect(set.decode(labels as Float32Array)).toEqual(['cel', 'pia']);
   });
 });

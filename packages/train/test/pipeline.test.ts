@@ -13,7 +13,9 @@ import {
   featureStatistics,
   loadCsvDataset,
   type PipelineOptions,
+  segment,
   windowSamples,
+  windowStarts,
 } from '../src/index.js';
 import { tempDir, writeText, writeTone } from './data-helpers.js';
 
@@ -246,11 +248,39 @@ describe('DataPipeline', () => {
     expect(() => new DataPipeline({ ...base(), frames: 0 })).toThrow(InvalidArgumentError);
   });
 
+  it('resumes an epoch part-way with the same batches', async () => {
+    const opts: PipelineOptions = {
+      ...base(),
+      workers: 0,
+      batchSize: 3,
+      mix: { kind: 'sum', p: 0.5, options: { n: 2 } },
+    };
+    const p = new DataPipeline(opts);
+    const full = await collect(p, 2);
+    const rest: Batch[] = [];
+    for await (const b of p.epoch(2, { fromBatch: 3 })) rest.push(b);
+    await p.close();
+    expect(rest.map((b) => b.batch)).toEqual([3, 4]);
+    expect(fingerprint(rest)).toEqual(fingerprint(full.slice(3)));
+  });
+
   it('computes normalisation statistics', async () => {
     const s = await featureStatistics(dataset, { sampleRate: 16000, features: spec, maxItems: 6, seed: 2 });
     expect(s.files).toBe(6);
     expect(s.mean).toBeLessThan(0);
     expect(s.std).toBeGreaterThan(1);
+  });
+});
+
+describe('feature helpers', () => {
+  it('segments with zero or repeat padding and lists window starts', () => {
+    const y = Float32Array.from([1, 2, 3]);
+    expect(Array.from(segment(y, 0, 2, 'zero'))).toEqual([1, 2]);
+    expect(Array.from(segment(y, 1, 5, 'zero'))).toEqual([2, 3, 0, 0, 0]);
+    expect(Array.from(segment(y, 0, 8, 'repeat'))).toEqual([1, 2, 3, 1, 2, 3, 1, 2]);
+    expect(windowStarts(100, 40, 40)).toEqual([0, 40, 80]);
+    expect(windowStarts(100, 40, 40, true)).toEqual([0, 40]);
+    expect(windowStarts(10, 40, 40)).toEqual([0]);
   });
 });
 

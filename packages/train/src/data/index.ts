@@ -8,6 +8,7 @@ export * from './csv.js';
 export * from './dataset.js';
 export { AUDIO_EXTENSIONS, mapConcurrent, type Progress, type ProgressCallback } from './files.js';
 export * from './irmas.js';
+export * from './mix.js';
 export * from './sampler.js';
 export * from './split.js';
 export * from './stats.js';

@@ -88,6 +88,12 @@ export interface Batch {
   batch: number;
 }
 
+/** Options of {@link DataPipeline.epoch}. */
+export interface EpochOptions {
+  /** Start at this batch (to resume an interrupted epoch); earlier batches are not computed. Default 0. */
+  fromBatch?: number;
+}
+
 function isBatchSampler(s: Sampler | BatchSampler): s is BatchSampler {
   return typeof (s as BatchSampler).batches === 'function';
 }
@@ -241,10 +247,17 @@ export class DataPipeline {
 
   /**
    * The batches of `epoch`, computed `prefetch` batches ahead. Breaking out of the loop is fine (work in
-   * flight is discarded); call {@link DataPipeline.close} when done with the pipeline.
+   * flight is discarded); call {@link DataPipeline.close} when done with the pipeline. `fromBatch` resumes
+   * an epoch part-way: batches before it are skipped, the others are the same as in a full run.
    * @throws an {@link InstrError} naming the file when an example fails (its original code and details kept).
    */
-  async *epoch(epoch: number): AsyncGenerator<Batch, void, undefined> {
+  async *epoch(epoch: number, options: EpochOptions = {}): AsyncGenerator<Batch, void, undefined> {
+    const from = options.fromBatch ?? 0;
+    if (!Number.isInteger(from) || from < 0) {
+      throw new InvalidArgumentError(`fromBatch must be an integer ≥ 0, got ${from}.`, {
+        details: { key: 'fromBatch', actual: from },
+      });
+    }
     const plan = this.plan(epoch);
     const exec = await this.getExecutor();
     const items = this.options.dataset.items;
@@ -267,8 +280,9 @@ export class DataPipeline {
         inflight.set(b, p);
       }
     };
+    dispatched = Math.min(from, plan.length);
     try {
-      for (let b = 0; b < plan.length; b++) {
+      for (let b = dispatched; b < plan.length; b++) {
         dispatch(b + 1 + this.options.prefetch!);
         const results = await inflight.get(b)!;
         inflight.delete(b);
