@@ -1,15 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { readNpy, Tensor } from '@instr/core';
-import { sharedPath } from '@instr/test-utils';
+import { Tensor } from '@instr/core';
+import { librosaFixture } from '@instr/test-utils';
 import { expect } from 'vitest';
 
-/**
- * Loads a librosa fixture. Copies the file into a plain Uint8Array first: `readNpy` of a Node Buffer reads
- * the wrong bytes (Buffer#slice does not copy), so `librosaFixture()` cannot be used as is.
- */
-export function librosaFixture(name: string): Tensor {
-  return readNpy(new Uint8Array(readFileSync(sharedPath('fixtures', 'librosa', `${name}.npy`))));
-}
+/** librosa golden fixtures (shared/fixtures/librosa), via @instr/test-utils. */
+export { librosaFixture };
 
 /** Input signal of a librosa fixture set as Float32Array plus its rate. */
 export const INPUTS = [

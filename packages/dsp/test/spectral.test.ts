@@ -190,6 +190,12 @@ describe('stft / istft', () => {
       melSpectrogram(y, { sampleRate: 16000, nFft: 512, hopLength: 100, nMels: 40, power: 1 }).data,
     ).toEqual(m1.data);
   });
+  it('float64 input (JavaScript path) gives the same STFT as the same float32 samples', () => {
+    const a = stft(y, { nFft: 512, hopLength: 128 });
+    const b = stft(Float64Array.from(y), { nFft: 512, hopLength: 128 });
+    expect(b.re.data).toEqual(a.re.data);
+    expect(b.im.data).toEqual(a.im.data);
+  });
   it('winLength < nFft zero-pads the window in the centre', () => {
     const a = stft(y, { nFft: 512, winLength: 256, hopLength: 128 });
     const b = stft(y, { nFft: 512, hopLength: 128, window: padCenter(hann(256), 512) });
