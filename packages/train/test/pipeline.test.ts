@@ -11,6 +11,7 @@ import {
   Dataset,
   type DatasetItem,
   featureStatistics,
+  framesForSeconds,
   loadCsvDataset,
   type PipelineOptions,
   segment,
@@ -281,6 +282,9 @@ describe('feature helpers', () => {
     expect(windowStarts(100, 40, 40)).toEqual([0, 40, 80]);
     expect(windowStarts(100, 40, 40, true)).toEqual([0, 40]);
     expect(windowStarts(10, 40, 40)).toEqual([0]);
+    expect(framesForSeconds({ ...spec, hopLength: 512 }, 22050, 3)).toBe(130);
+    expect(framesForSeconds({ ...spec, center: false }, 16000, 1)).toBe(1 + Math.floor((16000 - 512) / 256));
+    expect(windowSamples(spec, framesForSeconds(spec, 16000, 2))).toBeLessThanOrEqual(32000);
   });
 });
 

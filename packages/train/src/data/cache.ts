@@ -9,13 +9,25 @@ import { readAudioFile } from '@instr/dsp/node';
 /** Format version of cache entries; bumping it invalidates every entry. */
 const CACHE_VERSION = 1;
 
-/** Options of {@link AudioCache}. */
+/**
+ * Options of {@link AudioCache}.
+ * @example
+ * ```ts
+ * const cache = new AudioCache({ dir: '.cache/instr' } satisfies AudioCacheOptions);
+ * ```
+ */
 export interface AudioCacheOptions {
   /** Folder of the cache (created when missing). */
   dir: string;
 }
 
-/** Options of {@link AudioCache.audio} and {@link loadMonoAudio}. */
+/**
+ * Options of {@link AudioCache.audio} and {@link loadMonoAudio}.
+ * @example
+ * ```ts
+ * await loadMonoAudio('a.flac', { sampleRate: 22050, resample: { quality: 'fast' } } satisfies LoadAudioOptions);
+ * ```
+ */
 export interface LoadAudioOptions {
   /** Target sample rate in Hz; every file is resampled to it (mixed-rate datasets are fine). */
   sampleRate: number;
@@ -23,14 +35,26 @@ export interface LoadAudioOptions {
   resample?: ResampleOptions;
 }
 
-/** Counters of an {@link AudioCache} in this process (or worker). */
+/**
+ * Counters of an {@link AudioCache} in this process (or worker).
+ * @example
+ * ```ts
+ * const { hits, misses, writes }: CacheCounters = cache.counters;
+ * ```
+ */
 export interface CacheCounters {
   hits: number;
   misses: number;
   writes: number;
 }
 
-/** What {@link AudioCache.sizeReport} found on disk. */
+/**
+ * What {@link AudioCache.sizeReport} found on disk.
+ * @example
+ * ```ts
+ * const { files, bytes, audio, features }: CacheSizeReport = await cache.sizeReport();
+ * ```
+ */
 export interface CacheSizeReport {
   /** Folder of the cache. */
   dir: string;

@@ -3,13 +3,19 @@ import { type AudioCache, loadMonoAudio } from './cache.js';
 import type { Dataset } from './dataset.js';
 import { mapConcurrent, type ProgressCallback } from './files.js';
 
-/** Options of {@link cleanDataset}. Defaults are the reference cleaning's (doc: |x| < 0.001 for 80 %, ≥ 1 s). */
+/**
+ * Options of {@link cleanDataset}. Defaults are the reference cleaning's (doc: |x| < 0.001 for 80 %, ≥ 1 s).
+ * @example
+ * ```ts
+ * await cleanDataset(ds, { sampleRate: 16000, minSeconds: 1, concurrency: 4 } satisfies CleanOptions);
+ * ```
+ */
 export interface CleanOptions {
   /** Rate files are decoded at for the checks. Default 16000 (the reference's training rate). */
   sampleRate?: number;
   /** Amplitude under which a peak-normalised sample counts as silent. Default 1e-3. */
   silenceThreshold?: number;
-  /** A file is silent when at least this fraction of its samples is silent. Default 0.8. */
+  /** A file is silent when more than this fraction of its samples is silent (the reference's `mean(|x| < eps) > pct`). Default 0.8. */
   silentFraction?: number;
   /** Files shorter than this many seconds are excluded. Default 1. */
   minSeconds?: number;
@@ -21,7 +27,13 @@ export interface CleanOptions {
   cache?: AudioCache;
 }
 
-/** One excluded file and why. */
+/**
+ * One excluded file and why.
+ * @example
+ * ```ts
+ * for (const issue of report.silent as CleanIssue[]) console.log(issue.id, issue.detail);
+ * ```
+ */
 export interface CleanIssue {
   id: string;
   path: string;
@@ -32,7 +44,14 @@ export interface CleanIssue {
   value?: number;
 }
 
-/** What {@link cleanDataset} did. */
+/**
+ * What {@link cleanDataset} did.
+ * @example
+ * ```ts
+ * const { report }: { report: CleanReport } = await cleanDataset(ds);
+ * console.log(report.excluded, report.tooShort.length);
+ * ```
+ */
 export interface CleanReport {
   checked: number;
   kept: number;
@@ -50,7 +69,7 @@ export interface CleanReport {
  * Fraction of samples whose magnitude after peak normalisation is below `threshold` (1 for all-zero audio).
  * @example
  * ```ts
- * silentFraction(y, 1e-3) >= 0.8; // the reference's "bad file" test
+ * silentFraction(y, 1e-3) > 0.8; // the reference's "bad file" test
  * ```
  */
 export function silentFraction(y: Float32Array, threshold = 1e-3): number {
@@ -117,7 +136,7 @@ export async function cleanDataset(
         };
       }
       const f = silentFraction(y, silenceThreshold);
-      if (f >= fraction) {
+      if (f > fraction) {
         return {
           id: item.id,
           path: item.path,

@@ -5,7 +5,13 @@ import { parse } from 'csv-parse/sync';
 import { Dataset, type DatasetItem, encodeCodes } from './dataset.js';
 import { AUDIO_EXTENSIONS, assertFilesExist, listAudioFiles } from './files.js';
 
-/** Options of {@link loadCsvDataset}. */
+/**
+ * Options of {@link loadCsvDataset}.
+ * @example
+ * ```ts
+ * await loadCsvDataset('list.csv', { root: '/audio', groupColumn: 'song' } satisfies CsvDatasetOptions);
+ * ```
+ */
 export interface CsvDatasetOptions {
   /** Label vocabulary. Default `InstrumentSet.irmas()`. */
   instruments?: InstrumentSet;
@@ -171,7 +177,13 @@ export async function loadCsvDataset(csvPath: string, options: CsvDatasetOptions
   });
 }
 
-/** Options of {@link loadAudioFolder}. */
+/**
+ * Options of {@link loadAudioFolder}.
+ * @example
+ * ```ts
+ * await loadAudioFolder('samples', { extensions: ['wav'] } satisfies AudioFolderOptions);
+ * ```
+ */
 export interface AudioFolderOptions {
   /** Label vocabulary of the (all-zero) label vectors. Default `InstrumentSet.irmas()`. */
   instruments?: InstrumentSet;
@@ -209,7 +221,13 @@ export async function loadAudioFolder(root: string, options: AudioFolderOptions 
   return new Dataset(instruments, items, { name: options.name ?? root, source: root, labelled: false });
 }
 
-/** Options of {@link loadOpenMic}. */
+/**
+ * Options of {@link loadOpenMic}.
+ * @example
+ * ```ts
+ * await loadOpenMic('labels.csv', { relevance: 0.5, instrumentMap: { ...OPENMIC_TO_IRMAS, guitar: 'gac' } } satisfies OpenMicOptions);
+ * ```
+ */
 export interface OpenMicOptions {
   /** Folder holding `<key[:3]>/<key>.ogg`. Default: `audio/` beside the labels CSV. */
   audioRoot?: string;
@@ -231,7 +249,13 @@ export interface OpenMicOptions {
   checkFiles?: boolean;
 }
 
-/** Default OpenMIC-2018 name → IRMAS code map (guitar omitted: it is ambiguous). */
+/**
+ * Default OpenMIC-2018 name → IRMAS code map (guitar omitted: it is ambiguous).
+ * @example
+ * ```ts
+ * OPENMIC_TO_IRMAS.violin; // 'vio'
+ * ```
+ */
 export const OPENMIC_TO_IRMAS: Readonly<Record<string, string>> = {
   cello: 'cel',
   clarinet: 'cla',

@@ -33,7 +33,13 @@ export interface DatasetItem {
   readonly meta: Readonly<Record<string, unknown>>;
 }
 
-/** Options of {@link Dataset.constructor}. */
+/**
+ * Options of {@link Dataset.constructor}.
+ * @example
+ * ```ts
+ * new Dataset(InstrumentSet.irmas(), items, { name: 'train', requireAllClasses: true } satisfies DatasetOptions);
+ * ```
+ */
 export interface DatasetOptions {
   /** Whether the items carry labels (false for inference folders). Default true. */
   labelled?: boolean;

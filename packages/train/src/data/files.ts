@@ -2,17 +2,35 @@ import { readdir, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import { DatasetError, InvalidArgumentError, IOError } from '@instr/core';
 
-/** Audio file extensions the loaders pick up by default (what `@instr/dsp` decodes). */
+/**
+ * Audio file extensions the loaders pick up by default (what `@instr/dsp` decodes).
+ * @example
+ * ```ts
+ * await loadAudioFolder('samples', { extensions: [...AUDIO_EXTENSIONS, 'aiff'] });
+ * ```
+ */
 export const AUDIO_EXTENSIONS: readonly string[] = ['wav', 'flac', 'mp3', 'ogg', 'opus'];
 
-/** Progress of a long operation: `done` of `total` items, and the item just finished. */
+/**
+ * Progress of a long operation: `done` of `total` items, and the item just finished.
+ * @example
+ * ```ts
+ * const onProgress = ({ done, total, id }: Progress) => console.log(`${done}/${total} ${id}`);
+ * ```
+ */
 export interface Progress {
   readonly done: number;
   readonly total: number;
   readonly id?: string;
 }
 
-/** A progress callback. */
+/**
+ * A progress callback.
+ * @example
+ * ```ts
+ * const onProgress: ProgressCallback = ({ done, total }) => bar.update(done / total);
+ * ```
+ */
 export type ProgressCallback = (progress: Progress) => void;
 
 /** @internal Recursively lists audio files under `root` (sorted, POSIX-style relative ids). */

@@ -4,10 +4,22 @@ import { DatasetError, InstrumentSet } from '@instr/core';
 import { Dataset, type DatasetItem, encodeCodes } from './dataset.js';
 import { AUDIO_EXTENSIONS, listAudioFiles } from './files.js';
 
-/** IRMAS genre tags, as they appear in training filenames (the competition text writes them with hyphens). */
+/**
+ * IRMAS genre tags, as they appear in training filenames (the competition text writes them with hyphens).
+ * @example
+ * ```ts
+ * IRMAS_GENRES.includes('pop_roc'); // true
+ * ```
+ */
 export const IRMAS_GENRES: readonly string[] = ['cou_fol', 'cla', 'pop_roc', 'lat_sou', 'jaz_blu'];
 
-/** What an IRMAS training filename says. */
+/**
+ * What an IRMAS training filename says.
+ * @example
+ * ```ts
+ * const { instrument, drums, genre }: IrmasFilenameTags = parseIrmasFilename('[gel][dru][pop_roc]1034__3.wav');
+ * ```
+ */
 export interface IrmasFilenameTags {
   /** The predominant-instrument tag (first bracket), if any. */
   instrument?: string;
@@ -45,7 +57,13 @@ export function parseIrmasFilename(filename: string): IrmasFilenameTags {
   return out;
 }
 
-/** Options of the IRMAS loaders. */
+/**
+ * Options of the IRMAS loaders.
+ * @example
+ * ```ts
+ * await loadIrmasTrain('/data/IRMAS-TrainingData', { requireAllClasses: true } satisfies IrmasOptions);
+ * ```
+ */
 export interface IrmasOptions {
   /** Label vocabulary. Default `InstrumentSet.irmas()`. */
   instruments?: InstrumentSet;

@@ -5,6 +5,11 @@ import type { SplitItem } from './split.js';
 /**
  * Draws the item order of one epoch. Same seed and epoch → same order (the epoch's generator is
  * `new Rng(seed).derive(epoch)`), so a resumed run replays it exactly.
+ * @example
+ * ```ts
+ * const sampler: Sampler = new WeightedRandomSampler(inverseFrequencyWeights(ds), { seed: 1 });
+ * const order = sampler.indices(epoch);
+ * ```
  */
 export interface Sampler {
   /** Number of indices per epoch. */
@@ -13,7 +18,14 @@ export interface Sampler {
   indices(epoch: number): number[];
 }
 
-/** Draws the batches of one epoch (lists of item indices). */
+/**
+ * Draws the batches of one epoch (lists of item indices).
+ * @example
+ * ```ts
+ * const sampler: BatchSampler = new ClassBalancedBatchSampler(ds, { batchSize: 32, seed: 1 });
+ * const batches = sampler.batches(epoch);
+ * ```
+ */
 export interface BatchSampler {
   /** Number of batches per epoch. */
   readonly batchesPerEpoch: number;
@@ -70,10 +82,22 @@ export class RandomSampler implements Sampler {
   }
 }
 
-/** How {@link inverseFrequencyWeights} combines the weights of an item's classes. */
+/**
+ * How {@link inverseFrequencyWeights} combines the weights of an item's classes.
+ * @example
+ * ```ts
+ * inverseFrequencyWeights(ds, { reduce: 'max' satisfies WeightReduction });
+ * ```
+ */
 export type WeightReduction = 'mean' | 'max' | 'min' | 'sum';
 
-/** Options of {@link inverseFrequencyWeights}. */
+/**
+ * Options of {@link inverseFrequencyWeights}.
+ * @example
+ * ```ts
+ * inverseFrequencyWeights(ds, { reduce: 'mean', power: 0.5, unlabelledWeight: 0.1 } satisfies InverseFrequencyOptions);
+ * ```
+ */
 export interface InverseFrequencyOptions {
   /** How per-class weights of a multi-label item combine (default `'mean'`). */
   reduce?: WeightReduction;
@@ -252,7 +276,13 @@ export class WeightedRandomSampler implements Sampler {
   }
 }
 
-/** Options of {@link ClassBalancedBatchSampler}. */
+/**
+ * Options of {@link ClassBalancedBatchSampler}.
+ * @example
+ * ```ts
+ * new ClassBalancedBatchSampler(ds, { batchSize: 16, batchesPerEpoch: 200, seed: 3 } satisfies ClassBalancedOptions);
+ * ```
+ */
 export interface ClassBalancedOptions {
   /** Items per batch. */
   batchSize: number;

@@ -5,13 +5,25 @@ import { InvalidArgumentError, Rng, type Seed } from '@instr/core';
 import { Dataset, type DatasetItem } from './dataset.js';
 import { mapConcurrent, type ProgressCallback } from './files.js';
 
-/** What the splitters need of an item: its label vector and, optionally, its group. */
+/**
+ * What the splitters need of an item: its label vector and, optionally, its group.
+ * @example
+ * ```ts
+ * const items: SplitItem[] = [{ labels: new Float32Array([1, 0]), group: 'song-1' }];
+ * ```
+ */
 export interface SplitItem {
   readonly labels: ArrayLike<number>;
   readonly group?: string;
 }
 
-/** Options of the splitters. */
+/**
+ * Options of the splitters.
+ * @example
+ * ```ts
+ * kFold(ds, { k: 5, seed: 42, groups: true, stratify: true } satisfies SplitOptions & { k: number });
+ * ```
+ */
 export interface SplitOptions {
   /** A seed or generator; same seed → same split. */
   seed: Seed;
@@ -177,7 +189,13 @@ function compareLex(a: number[], b: number[]): number {
   return 0;
 }
 
-/** Item indices of a two-way split. */
+/**
+ * Item indices of a two-way split.
+ * @example
+ * ```ts
+ * const { train, val }: TrainValSplit = trainValSplit(ds, { seed: 1 });
+ * ```
+ */
 export interface TrainValSplit {
   train: number[];
   val: number[];
@@ -234,7 +252,13 @@ export function trainValSplit(
   };
 }
 
-/** Options of {@link checkLeakage}. */
+/**
+ * Options of {@link checkLeakage}.
+ * @example
+ * ```ts
+ * await checkLeakage({ train, val }, { contentHash: false } satisfies LeakageOptions);
+ * ```
+ */
 export interface LeakageOptions {
   /** Also compare the files' contents by SHA-256 (default true). */
   contentHash?: boolean;
@@ -244,7 +268,13 @@ export interface LeakageOptions {
   onProgress?: ProgressCallback;
 }
 
-/** One value found in more than one split. */
+/**
+ * One value found in more than one split.
+ * @example
+ * ```ts
+ * for (const { value, items } of report.sharedGroups as LeakageEntry[]) console.warn(value, items);
+ * ```
+ */
 export interface LeakageEntry {
   /** The shared group, path or content hash. */
   value: string;
@@ -252,7 +282,14 @@ export interface LeakageEntry {
   items: [string, string][];
 }
 
-/** What {@link checkLeakage} found. */
+/**
+ * What {@link checkLeakage} found.
+ * @example
+ * ```ts
+ * const report: LeakageReport = await checkLeakage({ train, val });
+ * if (!report.ok) throw new Error('leakage');
+ * ```
+ */
 export interface LeakageReport {
   /** True when nothing is shared. */
   ok: boolean;

@@ -2,7 +2,13 @@ import { readAudioFileInfo } from '@instr/dsp/node';
 import type { Dataset } from './dataset.js';
 import { mapConcurrent, type ProgressCallback } from './files.js';
 
-/** Per-class numbers of {@link DatasetStatistics}. */
+/**
+ * Per-class numbers of {@link DatasetStatistics}.
+ * @example
+ * ```ts
+ * for (const c of datasetStatistics(ds).classes as ClassStatistics[]) console.log(c.code, c.files, c.seconds);
+ * ```
+ */
 export interface ClassStatistics {
   code: string;
   name: string;
@@ -12,7 +18,13 @@ export interface ClassStatistics {
   seconds: number;
 }
 
-/** What {@link datasetStatistics} reports. */
+/**
+ * What {@link datasetStatistics} reports.
+ * @example
+ * ```ts
+ * const { cooccurrence, instrumentsPerFile }: DatasetStatistics = datasetStatistics(ds);
+ * ```
+ */
 export interface DatasetStatistics {
   /** Number of files. */
   files: number;
@@ -94,7 +106,13 @@ export function datasetStatistics(dataset: Dataset): DatasetStatistics {
   };
 }
 
-/** Options of {@link measureDurations}. */
+/**
+ * Options of {@link measureDurations}.
+ * @example
+ * ```ts
+ * await measureDurations(ds, { concurrency: 16 } satisfies MeasureDurationsOptions);
+ * ```
+ */
 export interface MeasureDurationsOptions {
   /** Files read at once. Default 8. */
   concurrency?: number;

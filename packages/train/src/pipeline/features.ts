@@ -51,7 +51,35 @@ export function windowSamples(spec: FeatureSpec, frames: number): number {
   return spec.center ? (frames - 1) * spec.hopLength : spec.nFft + (frames - 1) * spec.hopLength;
 }
 
-/** How a segment shorter than the window is filled: zeros after it, or repeats of it (the reference's chunk padding). */
+/**
+ * Frames of the log-mel of a `seconds`-long window at `sampleRate` (what inference computes for a model
+ * window of the metadata's `window.seconds`): `1 + ⌊n / hop⌋` centred, `1 + ⌊(n − nFft) / hop⌋` otherwise,
+ * with `n = round(seconds · sampleRate)`.
+ * @example
+ * ```ts
+ * const frames = framesForSeconds(meta.features, meta.sampleRate, meta.window.seconds); // 3 s, 22050 Hz, hop 512 → 130
+ * ```
+ */
+export function framesForSeconds(spec: FeatureSpec, sampleRate: number, seconds: number): number {
+  const n = Math.round(seconds * sampleRate);
+  const frames = spec.center
+    ? 1 + Math.floor(n / spec.hopLength)
+    : 1 + Math.floor((n - spec.nFft) / spec.hopLength);
+  if (!(frames >= 1) || !Number.isFinite(frames)) {
+    throw new InvalidArgumentError(`A ${seconds} s window at ${sampleRate} Hz is shorter than one frame.`, {
+      details: { key: 'seconds', actual: seconds },
+    });
+  }
+  return frames;
+}
+
+/**
+ * How a segment shorter than the window is filled: zeros after it, or repeats of it (the reference's chunk padding).
+ * @example
+ * ```ts
+ * segment(y, 0, 66150, 'zero' satisfies SegmentPadding);
+ * ```
+ */
 export type SegmentPadding = 'zero' | 'repeat';
 
 /**

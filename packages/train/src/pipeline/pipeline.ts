@@ -17,7 +17,14 @@ import {
   type SerializedError,
 } from './processor.js';
 
-/** Options of {@link DataPipeline}. */
+/**
+ * Options of {@link DataPipeline}.
+ * @example
+ * ```ts
+ * const options: PipelineOptions = { dataset, sampleRate: 22050, features: spec, frames: 128, batchSize: 32, seed: 1 };
+ * const pipeline = new DataPipeline(options);
+ * ```
+ */
 export interface PipelineOptions {
   /** The examples. */
   dataset: Dataset;
@@ -71,7 +78,13 @@ export interface PipelineOptions {
   workerUrl?: string | URL;
 }
 
-/** One batch of model inputs. */
+/**
+ * One batch of model inputs.
+ * @example
+ * ```ts
+ * for await (const { x, y, ids }: Batch of pipeline.epoch(0)) console.log(x.dims, y.dims, ids.length);
+ * ```
+ */
 export interface Batch {
   /** `[rows, 1, nMels, frames]` log-mel inputs. */
   x: Tensor<'float32'>;
@@ -88,7 +101,13 @@ export interface Batch {
   batch: number;
 }
 
-/** Options of {@link DataPipeline.epoch}. */
+/**
+ * Options of {@link DataPipeline.epoch}.
+ * @example
+ * ```ts
+ * for await (const batch of pipeline.epoch(3, { fromBatch: 120 } satisfies EpochOptions)) step(batch);
+ * ```
+ */
 export interface EpochOptions {
   /** Start at this batch (to resume an interrupted epoch); earlier batches are not computed. Default 0. */
   fromBatch?: number;

@@ -24,7 +24,14 @@ import type { ResampleOptions } from '@instr/dsp';
 import { AudioCache, loadMonoAudio } from '../data/cache.js';
 import { logMelFrames, type SegmentPadding, segment, windowSamples, windowStarts } from './features.js';
 
-/** Augmentations the pipeline applies to each training example. */
+/**
+ * Augmentations the pipeline applies to each training example.
+ * @example
+ * ```ts
+ * // augment.ts, loaded by each worker
+ * export default (): PipelineAugmentations => ({ waveform: new Gain({ p: 0.5 }), spectrogram: new FrequencyMasking() });
+ * ```
+ */
 export interface PipelineAugmentations {
   /** Applied to the (mixed) mono waveform before cropping. */
   waveform?: Transform<Audio, object>;
@@ -36,6 +43,10 @@ export interface PipelineAugmentations {
  * Where worker threads find the augmentations: a module (path or URL) whose export `exportName`
  * (default `'default'`) is a function `(options, context) => PipelineAugmentations` (it may be async).
  * Transforms are classes with code, so they cannot be sent to a worker; each worker builds its own.
+ * @example
+ * ```ts
+ * new DataPipeline({ ...options, augment: { module: new URL('./augment.js', import.meta.url), options: { p: 0.5 } } satisfies AugmentModuleSpec });
+ * ```
  */
 export interface AugmentModuleSpec {
   module: string | URL;
@@ -44,13 +55,25 @@ export interface AugmentModuleSpec {
   options?: unknown;
 }
 
-/** Context given to an augmentation factory. */
+/**
+ * Context given to an augmentation factory.
+ * @example
+ * ```ts
+ * export default (opts: unknown, { sampleRate }: AugmentFactoryContext) => ({ waveform: new PitchShift({ sampleRate }) });
+ * ```
+ */
 export interface AugmentFactoryContext {
   sampleRate: number;
   instruments: InstrumentSet;
 }
 
-/** A dataset-level mixer ("sum with N" and friends) built in each worker from the dataset's items. */
+/**
+ * A dataset-level mixer ("sum with N" and friends) built in each worker from the dataset's items.
+ * @example
+ * ```ts
+ * new DataPipeline({ ...options, mix: { kind: 'sum', p: 0.5, options: { n: 2, genre: 'same' } } satisfies MixSpec });
+ * ```
+ */
 export type MixSpec =
   | {
       kind: 'sum';

@@ -5,7 +5,13 @@ import type { Dataset } from '../data/dataset.js';
 import { mapConcurrent, type ProgressCallback } from '../data/files.js';
 import { logMelOptions } from './features.js';
 
-/** Options of {@link featureStatistics}. */
+/**
+ * Options of {@link featureStatistics}.
+ * @example
+ * ```ts
+ * await featureStatistics(ds, { sampleRate: 22050, features: spec, maxItems: 500 } satisfies FeatureStatisticsOptions);
+ * ```
+ */
 export interface FeatureStatisticsOptions {
   sampleRate: number;
   features: FeatureSpec;
