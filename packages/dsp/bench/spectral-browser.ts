@@ -18,13 +18,29 @@ export interface BrowserResult {
   userAgent: string;
 }
 
+/** The Chromium binary to use, if any. */
+export const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+  (p) => p && existsSync(p),
+);
+
+/** Times the 60 s log-mel in headless Chromium (null without a browser). */
 export async function browserLogMel(timeoutMs = 120_000): Promise<BrowserResult | null> {
-  const chromium = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
-    (p) => p && existsSync(p),
-  );
+  const r = await runInChromium(join(import.meta.dirname, 'spectral-browser-entry.ts'), timeoutMs);
+  if (r === null) return null;
+  const res = r as BrowserResult & { error?: string };
+  if (res.error) throw new Error(res.error);
+  return res;
+}
+
+/**
+ * Bundles `entry` for the browser (esbuild, `instr-source` condition), serves it to headless Chromium and
+ * resolves with the JSON the page POSTs to `/result`. Null when no Chromium is installed.
+ */
+export async function runInChromium(entry: string, timeoutMs = 120_000): Promise<unknown | null> {
+  const chromium = CHROMIUM;
   if (!chromium) return null;
   const bundle = await build({
-    entryPoints: [join(import.meta.dirname, 'spectral-browser-entry.ts')],
+    entryPoints: [entry],
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -79,9 +95,7 @@ export async function browserLogMel(timeoutMs = 120_000): Promise<BrowserResult 
         reject(e);
       });
     });
-    const r = JSON.parse(body) as BrowserResult & { error?: string };
-    if (r.error) throw new Error(r.error);
-    return r;
+    return JSON.parse(body) as unknown;
   } finally {
     const b = browser as ChildProcess | undefined;
     if (b && b.exitCode === null) {
