@@ -1,2 +1,3 @@
 /** Evaluation after training: predictions, thresholds, reports, ensembles. */
 export * from './predict.js';
+export * from './report.js';
