@@ -139,7 +139,8 @@ describe('after training', () => {
     const w = avg.get('head.fc2.bias')!;
     const a = averageWeights([ckpts[0]!]).get('head.fc2.bias')!;
     const b = averageWeights([ckpts[1]!]).get('head.fc2.bias')!;
-    for (let i = 0; i < w.size; i++) expect(w.data[i]).toBeCloseTo((a.data[i]! + b.data[i]!) / 2, 6);
+    for (let i = 0; i < w.size; i++)
+      expect(Number(w.data[i])).toBeCloseTo((Number(a.data[i]) + Number(b.data[i])) / 2, 6);
     const p1 = await createPredictor(ort, model, shape, result.session.getWeights(), so);
     const p2 = await createPredictor(ort, model, shape, avg, so);
     const ens = await ensemblePredict([p1, p2], va.batches());
