@@ -6,7 +6,23 @@ export * from './chroma.js';
 export * from './db.js';
 export * from './fft.js';
 export * from './features.js';
-export * from './mel.js';
+export {
+  /** @internal Used by StreamingLogMel. */
+  buildMelBank,
+  fftFrequencies,
+  hzToMel,
+  /** @internal Used by StreamingLogMel. */
+  type MelBank,
+  type MelFilterbankOptions,
+  type MelNorm,
+  type MelScaleOptions,
+  type MelSpectrogramOptions,
+  melFilterbank,
+  melFrequencies,
+  melFromSpectrogram,
+  melSpectrogram,
+  melToHz,
+} from './mel.js';
 export * from './mfcc.js';
 export * from './normalize.js';
 export {
@@ -20,4 +36,15 @@ export {
   stft,
 } from './stft.js';
 export type { Signal } from './util.js';
-export * from './windows.js';
+export {
+  blackman,
+  type FrameOptions,
+  frame,
+  getWindow,
+  hamming,
+  hann,
+  padCenter,
+  type WindowName,
+  type WindowOptions,
+  type WindowSpec,
+} from './windows.js';
