@@ -46,19 +46,27 @@ function proportions(items: { labels: Float32Array }[], idx: number[]): number[]
   return p.map((v) => v / idx.length);
 }
 
-function maxDeviation(items: { labels: Float32Array }[], parts: number[][]): number {
+function deviations(items: { labels: Float32Array }[], parts: number[][]): { worst: number; mean: number } {
   const all = proportions(
     items,
     items.map((_, i) => i),
   );
   let worst = 0;
+  let sum = 0;
+  let n = 0;
   for (const idx of parts) {
     const p = proportions(items, idx);
     p.forEach((v, j) => {
       worst = Math.max(worst, Math.abs(v - all[j]!));
+      sum += Math.abs(v - all[j]!);
+      n++;
     });
   }
-  return worst;
+  return { worst, mean: sum / n };
+}
+
+function maxDeviation(items: { labels: Float32Array }[], parts: number[][]): number {
+  return deviations(items, parts).worst;
 }
 
 describe('iterative stratification', () => {
@@ -75,16 +83,17 @@ describe('iterative stratification', () => {
       expect(Math.abs(val.length - items.length / 5)).toBeLessThan(items.length * 0.05);
     }
     expect(seen.every((s) => s === 1)).toBe(true);
-    const stratified = maxDeviation(
+    const stratified = deviations(
       items,
       folds.map((f) => f.val),
     );
-    const random = maxDeviation(
+    const random = deviations(
       items,
       kFold(items, { k: 5, seed: 11, stratify: false }).map((f) => f.val),
     );
-    expect(stratified).toBeLessThan(0.06);
-    expect(stratified).toBeLessThan(random);
+    expect(stratified.worst).toBeLessThan(0.06);
+    expect(stratified.worst).toBeLessThan(random.worst);
+    expect(stratified.mean).toBeLessThan(random.mean * 0.6);
   });
 
   it('is seeded, and without groups balances single items even better', () => {
@@ -107,6 +116,21 @@ describe('iterative stratification', () => {
     const trainGroups = new Set(train.map((i) => items[i]!.group));
     expect(val.some((i) => trainGroups.has(items[i]!.group))).toBe(false);
     expect(maxDeviation(items, [train, val])).toBeLessThan(0.05);
+  });
+
+  it('does not pile a few large groups into one part', () => {
+    // Every class is one big group (e.g. grouping by class folder): a per-label rule alone would send
+    // every group to the larger part.
+    const big = [11, 15, 36, 37, 37, 79, 85, 143, 150, 160, 340].flatMap((n, j) =>
+      Array.from({ length: n }, () => {
+        const labels = new Float32Array(11);
+        labels[j] = 1;
+        return { labels, group: `class${j}` };
+      }),
+    );
+    const { train, val } = trainValSplit(big, { valFraction: 0.2, seed: 1 });
+    expect(val.length).toBeGreaterThan(0.1 * big.length);
+    expect(train.length).toBeGreaterThan(0.5 * big.length);
   });
 
   it('rejects bad arguments', () => {

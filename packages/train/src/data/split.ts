@@ -47,8 +47,9 @@ function itemsOf(data: Dataset | readonly SplitItem[]): readonly SplitItem[] {
  * Tsoumakas & Vlahavas 2011; scikit-multilearn's `IterativeStratification` with order 1), extended to
  * groups: the items of a group (song, singer, excerpt) form one unit carrying the sum of their labels, and
  * units are never divided. The rarest remaining label is handled first; each unit holding it goes to the
- * part that most lacks that label (ties: the part that most lacks items, then at random). Units with no
- * label fill the parts that lack items.
+ * part that most lacks that label (ties: the part that most lacks items, then at random), among the parts
+ * it would not overfill by more than half its size or 5 % of the part's target (so a few large groups
+ * cannot all land in one part). Units with no label fill the parts that lack items.
  *
  * @param proportions relative part sizes (normalised), e.g. `[0.8, 0.2]` or five `0.2`s.
  * @returns the part index of each item.
@@ -130,10 +131,16 @@ export function iterativeStratification(
       remainingLabel[j]! -= c[j]!;
     }
   };
-  const pickFold = (score: (f: number) => number[]): number => {
+  const pickFold = (size: number, score: (f: number) => number[]): number => {
+    // Parts the unit would not overfill by more than half its size or 5 % of the part's target;
+    // all parts when none qualifies.
+    let candidates = Array.from({ length: F }, (_, f) => f).filter(
+      (f) => desiredItems[f]! - size >= -Math.max(size / 2, 0.05 * ratios[f]! * N),
+    );
+    if (candidates.length === 0) candidates = Array.from({ length: F }, (_, f) => f);
     let best: number[] = [];
     let bestScore: number[] | undefined;
-    for (let f = 0; f < F; f++) {
+    for (const f of candidates) {
       const s = score(f);
       const cmp = bestScore === undefined ? 1 : compareLex(s, bestScore);
       if (cmp > 0) {
@@ -162,7 +169,7 @@ export function iterativeStratification(
         if (assigned[u] !== -1 || counts[u]![label]! === 0) continue;
         assign(
           u,
-          pickFold((f) => [desiredLabels[f]![label]!, desiredItems[f]!]),
+          pickFold(members[u]!.length, (f) => [desiredLabels[f]![label]!, desiredItems[f]!]),
         );
       }
     }
@@ -171,7 +178,7 @@ export function iterativeStratification(
     if (assigned[u] === -1)
       assign(
         u,
-        pickFold((f) => [desiredItems[f]!]),
+        pickFold(members[u]!.length, (f) => [desiredItems[f]!]),
       );
   }
   const out = new Array<number>(N);
