@@ -7,7 +7,7 @@ import { predictBatches } from '../src/evaluate/index.js';
 import { memoryData, train } from '../src/loop/index.js';
 import {
   findLabelIssues,
-  kFold,
+  foldAssignment,
   labelQualityScores,
   outOfFoldProbabilities,
   writeLabelQualityReport,
@@ -55,12 +55,12 @@ describe('label quality scores (cleanlab multi-label semantics)', () => {
   it('rejects bad input', () => {
     expect(() => labelQualityScores(m([[1, 0]]), m([[0.5, 0.5, 0.5]]))).toThrow(ShapeError);
     expect(() => labelQualityScores(m([[1]]), m([[0.5]]), { alpha: 2 })).toThrow(InvalidArgumentError);
-    expect(() => kFold(3, 5)).toThrow(/folds/);
+    expect(() => foldAssignment(3, 5)).toThrow(/folds/);
   });
   it('k-fold assignment is balanced and seeded', () => {
-    const f = kFold(10, 3, 1);
+    const f = foldAssignment(10, 3, 1);
     expect([0, 1, 2].map((k) => f.filter((x) => x === k).length)).toEqual([4, 3, 3]);
-    expect(Array.from(kFold(10, 3, 1))).toEqual(Array.from(f));
+    expect(Array.from(foldAssignment(10, 3, 1))).toEqual(Array.from(f));
   });
 });
 

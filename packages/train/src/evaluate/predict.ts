@@ -1,6 +1,6 @@
 import { Tensor } from '@instr/core';
 import type { TrainSession } from '@instr/models';
-import type { BatchIterable } from '../loop/batches.js';
+import type { TrainBatchIterable } from '../loop/batches.js';
 
 /** Labels, probabilities and ids of a pass over a dataset. */
 export interface Predictions {
@@ -26,7 +26,10 @@ export function sigmoid(x: number): number {
  * const { labels, probabilities } = await predictBatches(session, val.batches());
  * ```
  */
-export async function predictBatches(session: TrainSession, batches: BatchIterable): Promise<Predictions> {
+export async function predictBatches(
+  session: TrainSession,
+  batches: TrainBatchIterable,
+): Promise<Predictions> {
   const labels: number[] = [];
   const probs: number[] = [];
   const ids: string[] = [];

@@ -2,7 +2,7 @@ import { type InstrumentSet, InvalidArgumentError, Tensor } from '@instr/core';
 import { type ChartSpec, renderSvg } from '@instr/metrics';
 import { writeFileAtomic } from '@instr/metrics/node';
 import { PCA } from 'ml-pca';
-import type { BatchIterable } from '../loop/batches.js';
+import type { TrainBatchIterable } from '../loop/batches.js';
 import type { Predictor } from './export.js';
 
 /** Embeddings of a dataset (see {@link collectEmbeddings}). */
@@ -21,7 +21,10 @@ export interface Embeddings {
  * const e = await collectEmbeddings(await createPredictor(ort, model, shape, weights), val.batches());
  * ```
  */
-export async function collectEmbeddings(predictor: Predictor, batches: BatchIterable): Promise<Embeddings> {
+export async function collectEmbeddings(
+  predictor: Predictor,
+  batches: TrainBatchIterable,
+): Promise<Embeddings> {
   const rows: Float32Array[] = [];
   const labels: number[] = [];
   const ids: string[] = [];

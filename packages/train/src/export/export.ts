@@ -24,7 +24,7 @@ import {
 } from '@instr/models';
 import { writeModelFiles } from '@instr/models/node';
 import type { InferenceSession } from 'onnxruntime-common';
-import type { BatchIterable } from '../loop/batches.js';
+import type { TrainBatchIterable } from '../loop/batches.js';
 
 /** What {@link buildMetadata} needs (everything `@instr/infer` needs to reproduce the training input). */
 export interface MetadataInput {
@@ -113,7 +113,7 @@ export async function exportInferenceModel(
 
 /**
  * Weight averaging of checkpoints of one run (e.g. the last epochs): the element-wise mean of every
- * parameter and buffer (optimiser slots are dropped). Batch-norm running statistics are averaged too.
+ * parameter and buffer (optimiser slots are dropped). TrainBatch-norm running statistics are averaged too.
  *
  * @throws ShapeError when the checkpoints do not hold the same tensors.
  * @example
@@ -242,7 +242,7 @@ export interface EnsemblePredictions {
  */
 export async function ensemblePredict(
   predictors: readonly Predictor[],
-  batches: BatchIterable,
+  batches: TrainBatchIterable,
 ): Promise<EnsemblePredictions> {
   if (predictors.length === 0)
     throw new ConfigError('ensemblePredict needs at least one predictor.', {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Rng, ShapeError, Tensor } from '@instr/core';
 
 /** One training or evaluation batch: inputs `[B, 1, mels, frames]`, multi-hot targets `[B, classes]`. */
-export interface Batch {
+export interface TrainBatch {
   x: Tensor<'float32'>;
   y: Tensor<'float32'>;
   /** Example ids (file paths or keys), in batch order. */
@@ -9,7 +9,7 @@ export interface Batch {
 }
 
 /** Batches, sync or async (the worker-thread pipeline yields an `AsyncIterable`). */
-export type BatchIterable = AsyncIterable<Batch> | Iterable<Batch>;
+export type TrainBatchIterable = AsyncIterable<TrainBatch> | Iterable<TrainBatch>;
 
 /**
  * The data a training run reads.
@@ -18,12 +18,16 @@ export type BatchIterable = AsyncIterable<Batch> | Iterable<Batch>;
  * resumed run sees the same batches: on resume mid-epoch the loop skips the batches already done.
  */
 export interface TrainData {
-  /** The training batches of epoch `epoch` (0-based). */
-  train: (epoch: number) => BatchIterable;
+  /**
+   * The training batches of epoch `epoch` (0-based), starting at batch `fromBatch` (> 0 when a run resumes
+   * mid-epoch; the batches before it must be skipped without computing them if possible).
+   * A `DataPipeline` fits as `(e, from) => pipeline.epoch(e, { fromBatch: from })`.
+   */
+  train: (epoch: number, fromBatch: number) => TrainBatchIterable;
   /** Number of optimiser steps per epoch (batches the iterator yields). Needed by the schedules. */
   stepsPerEpoch: number;
   /** Validation batches, iterated once per epoch. */
-  val?: () => BatchIterable;
+  val?: () => TrainBatchIterable;
 }
 
 /** Options of {@link memoryData}. */
@@ -44,8 +48,8 @@ export interface MemoryDataOptions {
 
 /** In-memory batches over `[N, …]` inputs and `[N, C]` targets (see {@link memoryData}). */
 export interface MemoryBatches {
-  /** Batches of an epoch (deterministic per epoch). */
-  batches: (epoch?: number) => Iterable<Batch>;
+  /** Batches of an epoch (deterministic per epoch), from batch `fromBatch` (default 0). */
+  batches: (epoch?: number, fromBatch?: number) => Iterable<TrainBatch>;
   /** Batches per epoch. */
   stepsPerEpoch: number;
   /** Number of examples. */
@@ -95,9 +99,9 @@ export function memoryData(
   const inner = x.size / Math.max(n, 1);
   const c = y.dims[1]!;
   const seed = options.seed ?? 0;
-  const batches = function* (epoch = 0): Iterable<Batch> {
+  const batches = function* (epoch = 0, fromBatch = 0): Iterable<TrainBatch> {
     const order = options.shuffle === false ? idx : new Rng(seed).derive(epoch).shuffle([...idx]);
-    for (let s = 0; s < steps; s++) {
+    for (let s = fromBatch; s < steps; s++) {
       const part = order.slice(s * bs, Math.min((s + 1) * bs, m));
       const bx = new Float32Array(part.length * inner);
       const by = new Float32Array(part.length * c);

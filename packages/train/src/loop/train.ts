@@ -303,9 +303,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         session = next;
       }
       bar?.start(spe, st.batchInEpoch, { epoch: epoch + 1, loss: '-', lr: '-' });
-      let i = 0;
-      for await (const batch of o.data.train(epoch)) {
-        if (i++ < st.batchInEpoch) continue; // resumed mid-epoch: these batches are done
+      for await (const batch of o.data.train(epoch, st.batchInEpoch)) {
         if (st.batchInEpoch >= spe) break;
         const lr = lrAt(session.step);
         const r = await session.trainStep(batch.x, batch.y, lr);

@@ -175,13 +175,15 @@ export function findLabelIssues(
 }
 
 /**
- * Seeded k-fold assignment: a random permutation cut into k nearly equal folds (returns the fold of each example).
+ * Seeded random k-fold assignment: a permutation cut into k nearly equal folds (the fold of each example). For
+ * stratified, group-aware folds of a `Dataset` use `kFold` from the data module and pass its folds to
+ * {@link outOfFoldProbabilities}.
  * @example
  * ```ts
- * const fold = kFold(100, 5, 42); // fold[i] ∈ 0..4
+ * const fold = foldAssignment(100, 5, 42); // fold[i] ∈ 0..4
  * ```
  */
-export function kFold(n: number, k: number, seed = 0): Int32Array {
+export function foldAssignment(n: number, k: number, seed = 0): Int32Array {
   if (!Number.isInteger(k) || k < 2 || k > n) {
     throw new InvalidArgumentError(`folds must be an integer in [2, ${n}], got ${k}.`, {
       details: { key: 'folds', actual: k },
@@ -197,7 +199,9 @@ export function kFold(n: number, k: number, seed = 0): Int32Array {
 
 /**
  * Out-of-fold probabilities: for each fold, `fitPredict(trainIndices, heldIndices, fold)` trains on the other
- * folds and returns probabilities `[held, C]` for the held-out examples (in the order given).
+ * folds and returns probabilities `[held, C]` for the held-out examples (in the order given). `folds` is a
+ * number of random folds (seeded by `options.seed`) or explicit `{ train, val }` index lists (e.g. the
+ * data module's stratified `kFold(dataset, …)`); every example must be held out exactly once.
  * @example
  * ```ts
  * const oof = await outOfFoldProbabilities(y.dims[0], 5, async (tr, held, f) => {
@@ -208,17 +212,35 @@ export function kFold(n: number, k: number, seed = 0): Int32Array {
  */
 export async function outOfFoldProbabilities(
   n: number,
-  folds: number,
+  folds: number | readonly { train: readonly number[]; val: readonly number[] }[],
   fitPredict: (train: number[], held: number[], fold: number) => Promise<Tensor>,
   options: { seed?: number; classes: number },
 ): Promise<Tensor<'float32'>> {
-  const f = kFold(n, folds, options.seed ?? 0);
+  let splits: { train: number[]; val: number[] }[];
+  if (typeof folds === 'number') {
+    const f = foldAssignment(n, folds, options.seed ?? 0);
+    splits = Array.from({ length: folds }, (_, k) => {
+      const val: number[] = [];
+      const train: number[] = [];
+      for (let i = 0; i < n; i++) (f[i] === k ? val : train).push(i);
+      return { train, val };
+    });
+  } else splits = folds.map((f) => ({ train: [...f.train], val: [...f.val] }));
+  const seen = new Uint8Array(n);
+  for (const s of splits) for (const i of s.val) seen[i] = (seen[i] ?? 0) + 1;
+  if (seen.some((v) => v !== 1)) {
+    throw new InvalidArgumentError(
+      'outOfFoldProbabilities: every example must be held out by exactly one fold.',
+      {
+        details: { key: 'folds' },
+      },
+    );
+  }
   const c = options.classes;
   const out = Tensor.zeros('float32', [n, c]);
-  for (let k = 0; k < folds; k++) {
-    const held: number[] = [];
-    const tr: number[] = [];
-    for (let i = 0; i < n; i++) (f[i] === k ? held : tr).push(i);
+  for (let k = 0; k < splits.length; k++) {
+    const held = splits[k]!.val;
+    const tr = splits[k]!.train;
     const p = await fitPredict(tr, held, k);
     if (p.dims[0] !== held.length || p.dims[1] !== c) {
       throw new ShapeError(`fold ${k}: fitPredict returned [${p.dims}], expected [${held.length}, ${c}].`, {
