@@ -20,3 +20,14 @@ export function withTimeMasks(): PipelineAugmentations {
 export function broken(): PipelineAugmentations {
   throw new Error('the factory failed on purpose');
 }
+
+/** Kills its worker thread on the first example (tests crash handling). */
+export function crashing(): PipelineAugmentations {
+  return {
+    waveform: {
+      apply() {
+        process.exit(3);
+      },
+    } as unknown as PipelineAugmentations['waveform'],
+  };
+}

@@ -184,6 +184,15 @@ describe('DataPipeline', () => {
     const initErr = await collect(q, 0).catch((e: unknown) => e);
     await q.close();
     expect((initErr as Error).message).toContain('the factory failed on purpose');
+
+    const r = new DataPipeline({
+      ...base(),
+      workers: 1,
+      augment: { module: augmentModule, exportName: 'crashing' },
+    });
+    const crashErr = await collect(r, 0).catch((e: unknown) => e);
+    await r.close();
+    expect((crashErr as Error).message).toMatch(/exited unexpectedly \(code 3\)/);
   });
 
   it('windows whole files for evaluation and caches deterministic features', async () => {
