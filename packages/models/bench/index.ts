@@ -138,3 +138,4 @@ async function main(): Promise<void> {
 }
 
 await main();
+await import('./zoo.js');
