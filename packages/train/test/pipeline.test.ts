@@ -256,6 +256,8 @@ describe('DataPipeline', () => {
     );
     expect(() => new DataPipeline({ ...base(), batchSize: 0 })).toThrow(InvalidArgumentError);
     expect(() => new DataPipeline({ ...base(), frames: 0 })).toThrow(InvalidArgumentError);
+    expect(() => new DataPipeline({ ...base(), windowHopFrames: 0 })).toThrow(InvalidArgumentError);
+    expect(() => new DataPipeline({ ...base(), crop: 'middle' as 'center' })).toThrow(InvalidArgumentError);
   });
 
   it('resumes an epoch part-way with the same batches', async () => {

@@ -174,6 +174,16 @@ export class DataPipeline {
     if (!Number.isInteger(prefetch) || prefetch < 0) fail('prefetch', 'must be an integer ≥ 0', prefetch);
     if (o.normalization && !(o.normalization.std > 0))
       fail('normalization.std', 'must be > 0', o.normalization.std);
+    if (o.windowHopFrames !== undefined && !(Number.isInteger(o.windowHopFrames) && o.windowHopFrames >= 1)) {
+      fail('windowHopFrames', 'must be a positive integer', o.windowHopFrames);
+    }
+    if (o.crop !== undefined && !['random', 'start', 'center'].includes(o.crop)) {
+      fail('crop', "must be 'random', 'start' or 'center'", o.crop);
+    }
+    if (o.pad !== undefined && !['zero', 'repeat'].includes(o.pad))
+      fail('pad', "must be 'zero' or 'repeat'", o.pad);
+    if (o.windows !== undefined && !['one', 'all'].includes(o.windows))
+      fail('windows', "must be 'one' or 'all'", o.windows);
     const train = o.train ?? true;
     if (o.augment && !isModuleSpec(o.augment) && workers > 0) {
       fail('augment', 'objects need workers: 0 (pass { module } to use worker threads)', 'transform objects');
