@@ -264,8 +264,8 @@ export class AudioCache {
   }
 }
 
-/** @internal JSON with sorted keys, so equal parameter objects hash equally. */
-export function stableStringify(value: unknown): string {
+/** JSON with sorted keys, so equal parameter objects hash equally. */
+function stableStringify(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
   if (Array.isArray(value) || ArrayBuffer.isView(value)) {
     return `[${Array.from(value as ArrayLike<unknown>, (v) => stableStringify(v)).join(',')}]`;

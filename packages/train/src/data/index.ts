@@ -5,7 +5,7 @@
 export * from './cache.js';
 export * from './clean.js';
 export * from './csv.js';
-export * from './dataset.js';
+export { concatDatasets, Dataset, type DatasetItem, type DatasetOptions } from './dataset.js';
 export { AUDIO_EXTENSIONS, mapConcurrent, type Progress, type ProgressCallback } from './files.js';
 export * from './irmas.js';
 export * from './mix.js';
