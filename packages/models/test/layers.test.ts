@@ -5,6 +5,11 @@ import {
   calculateGain,
   conv2d,
   createParam,
+  depthwiseSeparableConv,
+  squeezeExcitation2d,
+  convNeXtBlock,
+  resNeXtBottleneck,
+  invertedResidual,
   dropPath,
   encodeModel,
   fans,
@@ -198,6 +203,47 @@ describe('layers', () => {
     const y = conv2d(b, x, new Rng(0), { name: 'c', outChannels: 12, kernel: 3, padding: 'same', groups: 3 });
     expect(y.shape).toEqual(['N', 12, 8, 8]);
     expect(b.params.get('c.weight')!.value.dims).toEqual([12, 2, 3, 3]);
+  });
+
+  it('blocks register PyTorch-like names and shapes', async () => {
+    const x = Tensor.zeros('float32', [2, 8, 6, 6]);
+    new Rng(1).fillNormal(x.data);
+    const { out, b } = await run((bb, v) => {
+      let h = depthwiseSeparableConv(bb, v, new Rng(1), { name: 'ds', outChannels: 16, stride: 2 });
+      h = squeezeExcitation2d(bb, h, new Rng(2), { name: 'se', squeezeChannels: 4 });
+      h = invertedResidual(bb, h, new Rng(3), {
+        name: 'ir',
+        expandChannels: 32,
+        outChannels: 16,
+        kernel: 5,
+        stride: 1,
+        se: true,
+        activation: 'hardswish',
+      });
+      h = resNeXtBottleneck(bb, h, new Rng(4), { name: 'rx', planes: 8, groups: 4, baseWidth: 8 });
+      return convNeXtBlock(bb, h, new Rng(5), { name: 'cn' });
+    }, x);
+    expect(out.length).toBe(2 * 32 * 3 * 3);
+    expect(out.every(Number.isFinite)).toBe(true);
+    const shapes = Object.fromEntries([...b.params.values()].map((p) => [p.name, p.value.dims]));
+    expect(shapes).toMatchObject({
+      'ds.dw.conv.weight': [8, 1, 3, 3],
+      'ds.pw.conv.weight': [16, 8, 1, 1],
+      'se.fc1.weight': [4, 16, 1, 1],
+      'se.fc2.bias': [16],
+      'ir.expand.conv.weight': [32, 16, 1, 1],
+      'ir.dw.conv.weight': [32, 1, 5, 5],
+      'ir.se.fc1.weight': [8, 32, 1, 1],
+      'ir.project.bn.weight': [16],
+      'rx.conv2.weight': [4, 1, 3, 3],
+      'rx.downsample.conv.weight': [32, 16, 1, 1],
+      'cn.dwconv.weight': [32, 1, 7, 7],
+      'cn.pwconv1.weight': [128, 32],
+      'cn.layer_scale': [32, 1, 1],
+    });
+    expect(b.params.get('rx.bn3.weight')!.value.data.every((v) => v === 0)).toBe(true);
+    expect(b.params.get('ir.project.bn.weight')!.role).toBe('norm');
+    expect(b.params.get('cn.layer_scale')!.decay).toBe(false);
   });
 
   it('makeDivisible as torchvision', () => {

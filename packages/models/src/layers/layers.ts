@@ -3,7 +3,13 @@ import type { GraphBuilder, SymTensor } from '../graph/builder.js';
 import { fmtShape } from '../graph/shape.js';
 import { createParam, type Init, type InitSource } from './init.js';
 
-/** Runs `fn` inside `b.scope(name)` when a name is given. */
+/**
+ * Runs `fn` inside `b.scope(name)` when a name is given, else in the current scope.
+ * @example
+ * ```ts
+ * const y = inScope(b, 'block1', () => conv2d(b, x, rng, { name: 'conv', outChannels: 8, kernel: 3 }));
+ * ```
+ */
 export function inScope<T>(b: GraphBuilder, name: string | undefined, fn: () => T): T {
   return name ? b.scope(name, fn) : fn();
 }
@@ -50,7 +56,13 @@ export type ActivationName =
   | 'hardswish'
   | 'identity';
 
-/** The activation names accepted by {@link activation}. */
+/**
+ * The activation names accepted by {@link activation}.
+ * @example
+ * ```ts
+ * ACTIVATIONS.includes('gelu'); // true
+ * ```
+ */
 export const ACTIVATIONS: readonly ActivationName[] = [
   'relu',
   'leaky_relu',

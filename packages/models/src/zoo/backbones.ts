@@ -56,7 +56,13 @@ function cnnModel1(b: GraphBuilder, x: SymTensor, src: InitSource, c: R<CnnModel
   return h;
 }
 
-/** torchvision's VGG feature tables (`'M'` = 2×2 max pool). */
+/**
+ * torchvision's VGG feature tables (`'M'` = 2×2 max pool).
+ * @example
+ * ```ts
+ * VGG_LAYOUTS[16].filter((v) => v !== 'M').length; // 13 convolutions
+ * ```
+ */
 export const VGG_LAYOUTS: Record<11 | 13 | 16 | 19, (number | 'M')[]> = {
   11: [64, 'M', 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
   13: [64, 64, 'M', 128, 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
@@ -123,7 +129,13 @@ function resnext(b: GraphBuilder, x: SymTensor, src: InitSource, c: R<ResNeXtCon
   return h;
 }
 
-/** `[kernel, expanded, out, se, activation, stride]` rows of torchvision's MobileNetV3 tables. */
+/**
+ * `[kernel, expanded, out, se, activation, stride]` rows of torchvision's MobileNetV3 tables.
+ * @example
+ * ```ts
+ * MOBILENETV3_LAYOUTS.small.length; // 11 inverted-residual blocks
+ * ```
+ */
 export const MOBILENETV3_LAYOUTS: Record<
   'small' | 'large',
   [number, number, number, boolean, 'RE' | 'HS', number][]

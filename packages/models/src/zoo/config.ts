@@ -318,7 +318,13 @@ function object(v: unknown, key: string): Obj {
   return v as Obj;
 }
 
-/** The backbone types {@link resolveBackboneConfig} accepts. */
+/**
+ * The backbone types {@link resolveBackboneConfig} accepts.
+ * @example
+ * ```ts
+ * BACKBONE_TYPES.includes('convnext'); // true
+ * ```
+ */
 export const BACKBONE_TYPES = [
   'reference-cnn',
   'cnn-model-1',
@@ -329,7 +335,13 @@ export const BACKBONE_TYPES = [
   'wav2vec-frontend',
 ] as const;
 
-/** The head types {@link resolveHeadConfig} accepts. */
+/**
+ * The head types {@link resolveHeadConfig} accepts.
+ * @example
+ * ```ts
+ * HEAD_TYPES; // ['linear', 'deep', 'fastai', 'attention', 'fluffy']
+ * ```
+ */
 export const HEAD_TYPES = ['linear', 'deep', 'fastai', 'attention', 'fluffy'] as const;
 
 const DEFAULT_W2V: [number, number, number][] = [
