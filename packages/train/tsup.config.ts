@@ -1,3 +1,3 @@
 import { packageBuild } from '../../tsup.shared';
 
-export default packageBuild();
+export default packageBuild({ index: 'src/index.ts', 'pipeline-worker': 'src/pipeline/worker.ts' });
