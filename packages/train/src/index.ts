@@ -7,3 +7,4 @@ export * from './evaluate/index.js';
 export * from './export/index.js';
 export * from './quality/index.js';
 export * from './recipes/index.js';
+export * from './config/index.js';
