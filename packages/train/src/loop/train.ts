@@ -83,6 +83,11 @@ export interface TrainOptions {
   keepEpochCheckpoints?: boolean;
   /** Continue from `outDir/last.ckpt` when it exists. Default false (an existing run directory is overwritten). */
   resume?: boolean;
+  /**
+   * Start from these weights (fine-tuning): parameters and buffers by name, or checkpoint bytes (optimiser
+   * state is not taken). Names the model does not have are errors. Ignored when resuming.
+   */
+  initialWeights?: ReadonlyMap<string, Tensor> | Uint8Array;
   /** No progress bar. Default false (a bar on stderr when it is a TTY). */
   quiet?: boolean;
   /** Called after every step (progress for UIs). */
@@ -257,6 +262,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     await truncateLog(paths.log, session.step, st.epoch);
   } else {
     session = await makeSession(phaseOf(0));
+    if (o.initialWeights) {
+      const w =
+        o.initialWeights instanceof Uint8Array
+          ? decodeCheckpoint(o.initialWeights).tensors
+          : o.initialWeights;
+      session.setState(new Map([...w].filter(([k]) => !k.startsWith('optim.'))));
+    }
     await writeFileAtomic(paths.log, '');
   }
   await writeFileAtomic(
