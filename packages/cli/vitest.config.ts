@@ -1,3 +1,8 @@
+import { defineConfig, mergeConfig } from 'vitest/config';
 import { sharedTestConfig } from '../../vitest.shared';
 
-export default sharedTestConfig;
+// The spawn and browser tests need the built bin and app: build them once before the run.
+export default mergeConfig(
+  sharedTestConfig,
+  defineConfig({ test: { globalSetup: ['test/global-setup.ts'] } }),
+);

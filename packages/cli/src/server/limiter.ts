@@ -1,0 +1,58 @@
+import { ServiceError } from './errors.js';
+
+/**
+ * At most `concurrency` jobs at once and at most `queueSize` waiting; beyond that `run` rejects at once
+ * with a 429 `BUSY` error, so an overloaded service sheds load instead of piling up requests.
+ */
+export class BoundedQueue {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    readonly concurrency: number,
+    readonly queueSize: number,
+  ) {}
+
+  /** Jobs running and waiting. */
+  get stats(): { active: number; waiting: number } {
+    return { active: this.active, waiting: this.waiting.length };
+  }
+
+  /** Takes a slot (waiting if needed); throws `BUSY` when the queue is full. Call the returned release once. */
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.concurrency) {
+      if (this.waiting.length >= this.queueSize) {
+        throw new ServiceError(
+          429,
+          'BUSY',
+          `The service is busy (${this.active} running, ${this.waiting.length} queued); retry later.`,
+          {
+            concurrency: this.concurrency,
+            queueSize: this.queueSize,
+          },
+        );
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    };
+  }
+}
+
+/** Rejects with a 504 `TIMEOUT` when `promise` takes longer than `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ServiceError(504, 'TIMEOUT', `${what} took longer than ${ms} ms.`, { timeoutMs: ms })),
+      ms,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createAudio, Rng } from '@instr/core';
+import { writeWavFile } from '@instr/dsp/node';
+import { synthClip } from '../../infer/scripts/make-test-model.js';
+
+export const pkgDir = join(__dirname, '..');
+export const modelPath = join(pkgDir, '..', 'infer', 'test', 'fixtures', 'tiny-model.onnx');
+export const SR = 16000;
+
+/** The label combinations used by the generated clips (tone, noise, click) and their codes. */
+export const COMBOS: [boolean[], string[]][] = [
+  [[true, false, false], ['tone']],
+  [[false, true, false], ['noise']],
+  [[false, false, true], ['click']],
+  [
+    [true, false, true],
+    ['tone', 'click'],
+  ],
+];
+
+export function tempDir(prefix = 'instr-cli-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Synthetic WAV bytes (the test model's instruments). */
+export function clipAudio(labels: boolean[], seconds: number, seed: number, rate = SR) {
+  return createAudio(rate, [synthClip(new Rng(seed), labels, rate, seconds)]);
+}
+
+/** Writes `count` clips under `dir` (every other one in a subfolder); returns their paths and labels. */
+export async function writeClips(
+  dir: string,
+  count: number,
+  seconds = 2,
+): Promise<{ file: string; labels: string[] }[]> {
+  const out: { file: string; labels: string[] }[] = [];
+  for (let i = 0; i < count; i++) {
+    const [mask, labels] = COMBOS[i % COMBOS.length]!;
+    const file = join(dir, i % 2 ? 'sub' : '', `clip${String(i).padStart(3, '0')}.wav`);
+    mkdirSync(dirname(file), { recursive: true });
+    await writeWavFile(file, clipAudio(mask, seconds, 1000 + i));
+    out.push({ file, labels });
+  }
+  return out;
+}
+
+const tsx = pathToFileURL(createRequire(__filename).resolve('tsx')).href;
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the `instr` command from the TypeScript sources (`source`) or the built ESM bin (`built`). */
+export function runCli(
+  args: string[],
+  options: {
+    cwd?: string;
+    env?: Record<string, string>;
+    mode?: 'source' | 'built';
+    killAfter?: (stderr: string, stdout: string) => boolean;
+  } = {},
+): Promise<RunResult> {
+  const mode = options.mode ?? 'source';
+  const nodeArgs =
+    mode === 'built'
+      ? [join(pkgDir, 'dist', 'bin.js'), ...args]
+      : ['--conditions=instr-source', '--import', tsx, join(pkgDir, 'src', 'bin.ts'), ...args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, nodeArgs, {
+      cwd: options.cwd ?? pkgDir,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+    });
+    let stdout = '';
+    let stderr = '';
+    const check = () => {
+      if (options.killAfter?.(stderr, stdout)) child.kill('SIGKILL');
+    };
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      check();
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      check();
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
