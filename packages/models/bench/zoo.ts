@@ -1,14 +1,16 @@
 /**
  * Model-zoo benchmark: for every backbone config (default sizes) one AdamW train step at batch 16 on
  * 1×128×128 spectrograms (16000 samples for the waveform front-end) with onnxruntime-node (2 intra-op
- * threads): graph build and session creation time, median step time, peak RSS during the steps; then the same
- * net in PyTorch (scripts/zoo_bench_torch.py, 2 threads, its own process) and the ratio.
+ * threads): graph build and session creation time, median step time, peak RSS during the steps, and the same
+ * net in PyTorch (scripts/zoo_bench_torch.py, 2 threads, a child process answering line by line) with steps
+ * interleaved so both see the same machine load, and the ratio of the medians.
  * Run: pnpm --filter @instr/models bench (env BENCH_ZOO=0 skips it; BENCH_ZOO_ONLY=vgg16,convnext picks
  * configs; BENCH_ZOO_REPS, default 3; BENCH_ZOO_BATCH, default 16; BENCH_ARENA=0 disables ORT's arena).
  */
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Rng, Tensor } from '@instr/core';
 import * as ort from 'onnxruntime-node';
@@ -59,6 +61,46 @@ function resetPeak(): void {
   }
 }
 
+/** A PyTorch child process for one config, answering "step" / "rss" with a number. */
+function startTorch(
+  config: ModelConfig,
+  shape: number[],
+): Promise<{ ask(cmd: string): Promise<number>; close(): void }> {
+  const child = spawn(
+    PY,
+    [
+      join(here, '..', 'scripts', 'zoo_bench_torch.py'),
+      JSON.stringify(config),
+      JSON.stringify(shape),
+      String(THREADS),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const lines = createInterface({ input: child.stdout });
+  const queue: { resolve: (v: number) => void; reject: (e: Error) => void }[] = [];
+  let ready: (() => void) | undefined;
+  const started = new Promise<void>((resolve, reject) => {
+    ready = resolve;
+    child.on('error', reject);
+  });
+  lines.on('line', (l) => {
+    if (l === 'ready') ready?.();
+    else queue.shift()?.resolve(Number(l));
+  });
+  child.on('exit', () => {
+    for (const q of queue.splice(0))
+      q.reject(new Error('PyTorch reference exited (is python3-torch installed?)'));
+  });
+  return started.then(() => ({
+    ask: (cmd: string) =>
+      new Promise<number>((resolve, reject) => {
+        queue.push({ resolve, reject });
+        child.stdin.write(`${cmd}\n`);
+      }),
+    close: () => child.stdin.end(),
+  }));
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 async function benchOne(entry: (typeof ZOO_BENCH_CONFIGS)[number]): Promise<void> {
@@ -92,39 +134,32 @@ async function benchOne(entry: (typeof ZOO_BENCH_CONFIGS)[number]): Promise<void
     Array.from({ length: BATCH * classes }, () => (rng.uniform() < 0.3 ? 1 : 0)),
     [BATCH, classes],
   );
+  const torch = existsSync(PY) ? await startTorch(entry.config, shape).catch(() => undefined) : undefined;
   resetPeak();
   const times: number[] = [];
+  const ptTimes: number[] = [];
   for (let i = 0; i < REPS + 1; i++) {
     const s = performance.now();
     await session.trainStep(input, target, 1e-3);
-    if (i > 0) times.push(performance.now() - s);
+    const ms = performance.now() - s;
+    const pt = torch ? await torch.ask('step') : Number.NaN;
+    if (i > 0) {
+      times.push(ms);
+      ptTimes.push(pt);
+    }
   }
   const ortPeak = peakMb();
   await session.release();
   const d = describeModel(entry.config, [1, ...entry.input]);
-  let torch = '';
-  if (existsSync(PY)) {
-    try {
-      const out = execFileSync(
-        PY,
-        [
-          join(here, '..', 'scripts', 'zoo_bench_torch.py'),
-          JSON.stringify(entry.config),
-          JSON.stringify(shape),
-          String(REPS),
-          String(THREADS),
-        ],
-        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      const r = JSON.parse(out.trim().split('\n').at(-1)!) as { stepMs: number[]; peakRssMb: number };
-      const pt = median(r.stepMs);
-      torch = `  PyTorch ${pt.toFixed(0).padStart(6)} ms, peak ${r.peakRssMb.toFixed(0)} MB  ORT/PyTorch ${(median(times) / pt).toFixed(2)}x`;
-    } catch (e) {
-      torch = `  PyTorch failed: ${(e as Error).message.split('\n')[0]}`;
-    }
+  let torchText = '';
+  if (torch) {
+    const rss = await torch.ask('rss');
+    torch.close();
+    const pt = median(ptTimes);
+    torchText = `  PyTorch ${pt.toFixed(0).padStart(6)} ms, peak ${rss.toFixed(0)} MB  ORT/PyTorch ${(median(times) / pt).toFixed(2)}x`;
   }
   console.log(
-    `${entry.name.padEnd(18)} ${(d.params / 1e6).toFixed(2).padStart(6)} M params ${(d.macs / 1e9).toFixed(2).padStart(6)} GMACs/ex | build ${buildMs.toFixed(0)} ms, session ${createMs.toFixed(0)} ms | ORT step ${median(times).toFixed(0).padStart(6)} ms, peak ${ortPeak.toFixed(0)} MB${torch}`,
+    `${entry.name.padEnd(18)} ${(d.params / 1e6).toFixed(2).padStart(6)} M params ${(d.macs / 1e9).toFixed(2).padStart(6)} GMACs/ex | build ${buildMs.toFixed(0)} ms, session ${createMs.toFixed(0)} ms | ORT step ${median(times).toFixed(0).padStart(6)} ms, peak ${ortPeak.toFixed(0)} MB${torchText}`,
   );
 }
 
@@ -132,7 +167,7 @@ async function benchOne(entry: (typeof ZOO_BENCH_CONFIGS)[number]): Promise<void
 export async function benchZoo(): Promise<void> {
   const only = process.env.BENCH_ZOO_ONLY?.split(',').map((s) => s.trim());
   console.log(
-    `\nmodel zoo: AdamW train step, batch ${BATCH}, ${THREADS} threads, median of ${REPS} (after 1 warm-up)`,
+    `\nmodel zoo: AdamW train step, batch ${BATCH}, ${THREADS} threads, median of ${REPS} interleaved ORT/PyTorch steps (after 1 warm-up)`,
   );
   for (const entry of ZOO_BENCH_CONFIGS) {
     if (only && !only.includes(entry.name)) continue;
