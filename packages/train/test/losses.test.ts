@@ -92,6 +92,7 @@ describe('pos_weight from label counts', () => {
   });
   it('rejects classes without positives and missing N', () => {
     expect(() => posWeightFromCounts([[1, 0]])).toThrow(InvalidArgumentError);
+    expect(posWeightFromCounts([[1, 0]], { max: 7 })).toEqual([0, 7]);
     expect(() => posWeightFromCounts([3, 2])).toThrow(/examples/);
   });
 });

@@ -1,3 +1,4 @@
 /** The training loop, batches and run files. */
 export * from './batches.js';
 export * from './train.js';
+export * from './accumulate.js';

@@ -15,7 +15,7 @@ export interface PosWeightOptions {
   variant?: PosWeightVariant;
   /** Number of examples N (required for `'negatives'` when counts are given instead of a label matrix). */
   examples?: number;
-  /** Upper bound of each weight (classes with very few positives). Default none. */
+  /** Upper bound of each weight (classes with very few positives; a class without positives gets `max`). Default none. */
   max?: number;
 }
 
@@ -23,7 +23,7 @@ export interface PosWeightOptions {
  * `pos_weight` per class from training-set label counts (see {@link PosWeightOptions.variant} for the two
  * formulas). Accepts a 0/1 label matrix `[N, C]` (a Tensor or nested arrays) or per-class counts.
  *
- * @throws InvalidArgumentError when a class has no positives (its weight would be infinite).
+ * @throws InvalidArgumentError when a class has no positives (its weight would be infinite) and no `max` is set.
  * @example
  * ```ts
  * posWeightFromCounts([[1, 0], [1, 0], [0, 1], [1, 1]]); // [(4−3)/3, (4−2)/2] = [0.333, 1]
@@ -69,6 +69,7 @@ export function posWeightFromCounts(
     );
   }
   return counts.map((p, c) => {
+    if (!(p > 0) && options.max !== undefined) return options.max;
     if (!(p > 0)) {
       throw new InvalidArgumentError(
         `posWeightFromCounts: class ${c} has no positive examples, so its pos_weight is infinite; drop the class or give it examples.`,
