@@ -5,7 +5,7 @@
  */
 import { decodeAudio } from '@instr/dsp';
 import {
-  type BrowserClassifier,
+  type Classifier,
   type ClassificationResult,
   classifyEnsemble,
   loadClassifier,
@@ -18,7 +18,7 @@ ort.env.wasm.numThreads = 1;
 
 interface LoadedModel {
   name: string;
-  classifier: BrowserClassifier;
+  classifier: Classifier;
   weight: number;
 }
 

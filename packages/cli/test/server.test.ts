@@ -1,0 +1,336 @@
+import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { encodeWav } from '@instr/dsp';
+import autocannon from 'autocannon';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from '../src/index.js';
+import { clipAudio, modelPath, tempDir, writeClips } from './helpers.js';
+
+/** A multipart/form-data body with the given files (and fields first). */
+export function multipart(
+  files: { name: string; bytes: Uint8Array; type?: string }[],
+  fields: Record<string, string> = {},
+) {
+  const boundary = `----instr${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  }
+  for (const f of files) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name}"\r\nContent-Type: ${f.type ?? 'audio/wav'}\r\n\r\n`,
+      ),
+      Buffer.from(f.bytes),
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return {
+    payload: Buffer.concat(parts),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+const wav = (labels: boolean[], seconds: number, seed: number) => encodeWav(clipAudio(labels, seconds, seed));
+
+describe('HTTP service (fastify.inject)', () => {
+  let app: FastifyInstance;
+  let dataRoot: string;
+  let outside: string;
+  beforeAll(async () => {
+    const base = tempDir('instr-server-');
+    const modelsDir = join(base, 'models');
+    mkdirSync(join(modelsDir, 'more'), { recursive: true });
+    copyFileSync(modelPath, join(modelsDir, 'tiny.onnx'));
+    copyFileSync(modelPath, join(modelsDir, 'more', 'tiny2.onnx'));
+    writeFileSync(join(modelsDir, 'broken.onnx'), 'not a model');
+    dataRoot = join(base, 'data');
+    mkdirSync(dataRoot);
+    const clips = await writeClips(join(dataRoot, 'set'), 4, 1.5);
+    writeFileSync(
+      join(dataRoot, 'set', 'manifest.csv'),
+      `file,labels\n${clips.map((c) => `${c.file.slice(join(dataRoot, 'set').length + 1)},${c.labels.join(';')}`).join('\n')}\n`,
+    );
+    outside = join(base, 'outside');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'manifest.csv'), 'file,labels\n');
+    symlinkSync(outside, join(dataRoot, 'escape'));
+    app = await createServer({
+      model: modelPath,
+      modelsDir,
+      dataRoots: [dataRoot],
+      limits: { fileBytes: 400_000, files: 3, seconds: 10 },
+      appDir: false,
+    });
+  });
+  afterAll(async () => app?.close());
+
+  it('answers health, readiness, models, the OpenAPI document and the docs page', async () => {
+    expect((await app.inject('/health')).json()).toMatchObject({ status: 'ok' });
+    expect((await app.inject('/ready')).json()).toEqual({ ready: true, models: 3 });
+    const models = (await app.inject('/models')).json().models;
+    expect(models.map((m: { name: string }) => m.name)).toEqual(['default', 'more/tiny2.onnx', 'tiny.onnx']);
+    expect(models[0]).toMatchObject({ title: 'instr-test-tiny', instruments: ['tone', 'noise', 'click'] });
+    const doc = (await app.inject('/openapi.json')).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/classify', '/classify/stream', '/evaluate', '/models']),
+    );
+    const docs = await app.inject('/docs/');
+    expect(docs.statusCode).toBe(200);
+    expect(docs.body).toContain('swagger');
+    const file = await app.inject('/models/file/tiny.onnx');
+    expect(file.statusCode).toBe(200);
+    expect(file.rawPayload.length).toBeGreaterThan(1000);
+    expect((await app.inject('/models/file/../../etc/passwd')).statusCode).toBe(404);
+  });
+
+  it('classifies one and several uploads; options in the query or as fields', async () => {
+    const one = await app.inject({
+      method: 'POST',
+      url: '/classify',
+      ...multipart([{ name: 'tone.wav', bytes: wav([true, false, false], 1.5, 1) }]),
+    });
+    expect(one.statusCode).toBe(200);
+    const [r] = one.json().results;
+    expect(r).toMatchObject({
+      file: 'tone.wav',
+      labels: ['tone'],
+      model: { name: 'instr-test-tiny' },
+      timeline: [],
+    });
+    const many = await app.inject({
+      method: 'POST',
+      url: '/classify?topK=1&timeline=true',
+      ...multipart([
+        { name: 'noise.wav', bytes: wav([false, true, false], 1.5, 2), type: 'application/octet-stream' },
+        { name: 'click.wav', bytes: wav([false, false, true], 1.5, 3) },
+      ]),
+    });
+    const results = many.json().results;
+    expect(results.map((x: { labels: string[] }) => x.labels)).toEqual([['noise'], ['click']]);
+    expect(results[0].instruments).toHaveLength(1);
+    expect(results[0].timeline.length).toBeGreaterThan(1);
+    const fields = await app.inject({
+      method: 'POST',
+      url: '/classify',
+      ...multipart([{ name: 'tone.wav', bytes: wav([true, false, false], 1.5, 1) }], { thresholds: '1' }),
+    });
+    expect(fields.json().results[0].labels).toEqual([]);
+  });
+
+  it('combines a weighted ensemble (models=a:2,b:1)', async () => {
+    const bytes = wav([true, false, true], 1.5, 4);
+    const single = (
+      await app.inject({ method: 'POST', url: '/classify', ...multipart([{ name: 'a.wav', bytes }]) })
+    ).json().results[0];
+    const both = await app.inject({
+      method: 'POST',
+      url: '/classify?models=tiny.onnx:2,more/tiny2.onnx:1',
+      ...multipart([{ name: 'a.wav', bytes }]),
+    });
+    expect(both.statusCode).toBe(200);
+    const e = both.json().results[0];
+    expect(e.model.name).toBe('ensemble(instr-test-tiny, instr-test-tiny)');
+    for (const s of single.instruments) {
+      expect(e.instruments.find((x: { code: string }) => x.code === s.code).probability).toBeCloseTo(
+        s.probability,
+        5,
+      );
+    }
+    const missing = await app.inject({
+      method: 'POST',
+      url: '/classify?model=nope.onnx',
+      ...multipart([{ name: 'a.wav', bytes }]),
+    });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('NOT_FOUND');
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/classify?models=a.onnx:-1',
+      ...multipart([{ name: 'a.wav', bytes }]),
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('rejects non-audio, corrupt, oversize, overlong and too many files with structured errors, and stays up', async () => {
+    const post = (files: { name: string; bytes: Uint8Array; type?: string }[], url = '/classify') =>
+      app.inject({ method: 'POST', url, ...multipart(files) });
+    const text = await post([
+      { name: 'notes.wav', bytes: new TextEncoder().encode('hello, not audio'), type: 'audio/wav' },
+    ]);
+    expect(text.statusCode).toBe(415);
+    expect(text.json().error).toMatchObject({ code: 'UNSUPPORTED_FORMAT', details: { file: 'notes.wav' } });
+    const full = wav([true, false, false], 1.5, 5);
+    const corrupt = await post([{ name: 'cut.wav', bytes: full.subarray(0, 60) }]);
+    expect(corrupt.statusCode).toBe(422);
+    expect(corrupt.json().error.code).toBe('AUDIO_DECODE');
+    const big = await post([{ name: 'big.wav', bytes: wav([true, false, false], 13, 6) }]);
+    expect(big.statusCode).toBe(413);
+    expect(big.json().error.code).toBe('PAYLOAD_TOO_LARGE');
+    const long = await app.inject({
+      method: 'POST',
+      url: '/classify',
+      ...multipart([
+        {
+          name: 'long.wav',
+          bytes: encodeWav(clipAudio([true, false, false], 11, 7, 8000), { bitDepth: 16 }),
+        },
+      ]),
+    });
+    expect(long.statusCode).toBe(413);
+    expect(long.json().error.code).toBe('AUDIO_TOO_LONG');
+    const four = Array.from({ length: 4 }, (_, i) => ({
+      name: `f${i}.wav`,
+      bytes: wav([true, false, false], 1, 10 + i),
+    }));
+    const tooMany = await post(four);
+    expect(tooMany.statusCode).toBe(413);
+    expect(tooMany.json().error.code).toBe('TOO_MANY_FILES');
+    const mixed = await post([
+      { name: 'ok.wav', bytes: full },
+      { name: 'bad.wav', bytes: new Uint8Array(100) },
+    ]);
+    expect(mixed.statusCode).toBe(200);
+    expect(mixed.json().results[1]).toMatchObject({ file: 'bad.wav', error: { code: 'UNSUPPORTED_FORMAT' } });
+    const notMultipart = await app.inject({ method: 'POST', url: '/classify', payload: { a: 1 } });
+    expect(notMultipart.statusCode).toBe(415);
+    expect(notMultipart.json().error.code).toBeTypeOf('string');
+    const empty = await app.inject({ method: 'POST', url: '/classify', ...multipart([]) });
+    expect(empty.statusCode).toBe(400);
+    expect((await app.inject('/nope')).json().error.code).toBe('NOT_FOUND');
+    expect((await app.inject('/health')).statusCode).toBe(200);
+  });
+
+  it('streams NDJSON, one line per file', async () => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/classify/stream',
+      ...multipart([
+        { name: 'a.wav', bytes: wav([true, false, false], 1, 20) },
+        { name: 'b.txt', bytes: new TextEncoder().encode('text') },
+        { name: 'c.wav', bytes: wav([false, false, true], 1, 21) },
+      ]),
+    });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-type']).toContain('application/x-ndjson');
+    const lines = r.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.file)).toEqual(['a.wav', 'b.txt', 'c.wav']);
+    expect(lines[0].labels).toEqual(['tone']);
+    expect(lines[1].error.code).toBe('UNSUPPORTED_FORMAT');
+    expect(lines[2].labels).toEqual(['click']);
+  });
+
+  it('evaluates datasets under the data roots only', async () => {
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/evaluate',
+      payload: { dataset: 'set/manifest.csv' },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ files: 4, model: 'instr-test-tiny', skipped: [] });
+    expect(ok.json().summary.f1.micro).toBeGreaterThan(0.8);
+    for (const dataset of [
+      '../outside/manifest.csv',
+      '/etc/passwd',
+      'set/../../outside/manifest.csv',
+      outside,
+    ]) {
+      const r = await app.inject({ method: 'POST', url: '/evaluate', payload: { dataset } });
+      expect(r.statusCode, dataset).toBe(403);
+      expect(r.json().error.code).toBe('FORBIDDEN_PATH');
+    }
+    const link = await app.inject({
+      method: 'POST',
+      url: '/evaluate',
+      payload: { dataset: 'escape/manifest.csv' },
+    });
+    expect(link.statusCode).toBe(403);
+    const missing = await app.inject({
+      method: 'POST',
+      url: '/evaluate',
+      payload: { dataset: 'nothing.csv' },
+    });
+    expect(missing.statusCode).toBe(404);
+    const invalid = await app.inject({ method: 'POST', url: '/evaluate', payload: { nope: 1 } });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().error.code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('HTTP service on 127.0.0.1', () => {
+  it('answers 429 when the queue is full, then recovers', async () => {
+    const app = await createServer({ model: modelPath, concurrency: 1, queueSize: 0, appDir: false });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    try {
+      // Hold the only slot: a request whose body never finishes arriving.
+      const body = multipart([{ name: 'a.wav', bytes: wav([true, false, false], 1, 30) }]);
+      const held = httpRequest({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/classify',
+        headers: body.headers,
+      });
+      held.on('error', () => {});
+      held.write(body.payload.subarray(0, 200));
+      await new Promise((r) => setTimeout(r, 300));
+      const busy = await fetch(`http://127.0.0.1:${port}/classify`, {
+        method: 'POST',
+        body: body.payload,
+        headers: body.headers,
+      });
+      expect(busy.status).toBe(429);
+      expect((await busy.json()).error.code).toBe('BUSY');
+      held.end(body.payload.subarray(200));
+      await new Promise((r) => held.on('response', (res) => res.resume().on('end', r)));
+      const again = await fetch(`http://127.0.0.1:${port}/classify`, {
+        method: 'POST',
+        body: body.payload,
+        headers: body.headers,
+      });
+      expect(again.status).toBe(200);
+      expect((await again.json()).results[0].labels).toEqual(['tone']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('serves a bounded load test with no errors and bounded memory', async () => {
+    const app = await createServer({ model: modelPath, concurrency: 2, queueSize: 16, appDir: false });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    try {
+      const body = multipart([{ name: 'a.wav', bytes: wav([true, false, true], 2, 31) }]);
+      const before = process.memoryUsage().rss;
+      const result = await autocannon({
+        url: `http://127.0.0.1:${port}/classify`,
+        method: 'POST',
+        headers: body.headers,
+        body: body.payload,
+        connections: 4,
+        duration: 4,
+      });
+      const after = process.memoryUsage().rss;
+      console.log(
+        `load test: ${result.requests.total} requests, ${result.requests.average.toFixed(1)} req/s, ` +
+          `latency p50 ${result.latency.p50} ms p99 ${result.latency.p99} ms, rss +${((after - before) / 1e6).toFixed(1)} MB`,
+      );
+      expect(result.errors).toBe(0);
+      expect(result.non2xx).toBe(0);
+      expect(result.requests.total).toBeGreaterThan(0);
+      expect(after - before).toBeLessThan(300e6);
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});
