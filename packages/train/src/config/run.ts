@@ -99,7 +99,13 @@ async function loadAll(
   return sets.length === 1 ? sets[0]! : concatDatasets(sets, key);
 }
 
-/** The log-mel {@link FeatureSpec} of a config. */
+/**
+ * The log-mel {@link FeatureSpec} (model metadata `features`) of a config.
+ * @example
+ * ```ts
+ * const spec = featureSpecOf(parseTrainConfig(json));
+ * ```
+ */
 export function featureSpecOf(cfg: TrainConfig): FeatureSpec {
   const f = cfg.features;
   return {

@@ -100,8 +100,12 @@ const scheduleSchema = z.discriminatedUnion('type', [
 ]);
 
 /**
- * The training config (`instr train config.json`). Every key has a default except `data.train`; unknown keys
- * are errors (typos do not pass silently).
+ * The training config (`instr train config.json`) as a zod schema. Every key has a default except
+ * `data.train`; unknown keys are errors (typos do not pass silently).
+ * @example
+ * ```ts
+ * const r = trainConfigSchema.safeParse(json); // or parseTrainConfig(json) for a ConfigError naming the key
+ * ```
  */
 export const trainConfigSchema = z.strictObject({
   $schema: z.string().optional(),

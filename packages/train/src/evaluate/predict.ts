@@ -13,7 +13,13 @@ export interface Predictions {
   loss: number;
 }
 
-/** Numerically stable logistic function. */
+/**
+ * Numerically stable logistic function.
+ * @example
+ * ```ts
+ * sigmoid(0); // 0.5
+ * ```
+ */
 export function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }

@@ -252,7 +252,13 @@ export interface FamilyLossOptions {
   factor?: number;
 }
 
-/** The class-index groups of {@link FamilyLossOptions.families}. */
+/**
+ * The class-index groups of {@link FamilyLossOptions.families}.
+ * @example
+ * ```ts
+ * familyGroups(InstrumentSet.irmas()); // [[0, 9], [1, 2, 7], [3, 4], [5, 6], [8], [10]]
+ * ```
+ */
 export function familyGroups(families: FamilyLossOptions['families']): number[][] {
   if (families instanceof InstrumentSet) return [...families.familyMembers().values()];
   const groups = families.map((g) => [...g]);

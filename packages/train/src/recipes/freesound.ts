@@ -74,7 +74,14 @@ export interface FreesoundWarmupResult {
   ensembleProbabilities: Tensor<'float32'>;
 }
 
-/** Per-example lwlrap (label-ranking average precision of one example's positive labels; NaN without positives). */
+/**
+ * Per-example lwlrap (label-ranking average precision of one example's positive labels; NaN without positives).
+ * Weighted by the number of positives, it averages to the Freesound lwlrap.
+ * @example
+ * ```ts
+ * const l = perExampleLwlrap(labels, probabilities); // Float64Array, one value per example
+ * ```
+ */
 export function perExampleLwlrap(labels: Tensor, scores: Tensor): Float64Array {
   const [n, c] = labels.dims as [number, number];
   const out = new Float64Array(n);
