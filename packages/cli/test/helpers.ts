@@ -58,6 +58,22 @@ export interface RunResult {
   stderr: string;
 }
 
+/** Starts the `instr` command from the TypeScript sources or the built bin. */
+export function spawnCli(
+  args: string[],
+  mode: 'source' | 'built',
+  options: { cwd?: string; env?: Record<string, string> } = {},
+) {
+  const nodeArgs =
+    mode === 'built'
+      ? [join(pkgDir, 'dist', 'bin.js'), ...args]
+      : ['--conditions=instr-source', '--import', tsx, join(pkgDir, 'src', 'bin.ts'), ...args];
+  return spawn(process.execPath, nodeArgs, {
+    cwd: options.cwd ?? pkgDir,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+  });
+}
+
 /** Runs the `instr` command from the TypeScript sources (`source`) or the built ESM bin (`built`). */
 export function runCli(
   args: string[],
@@ -68,16 +84,8 @@ export function runCli(
     killAfter?: (stderr: string, stdout: string) => boolean;
   } = {},
 ): Promise<RunResult> {
-  const mode = options.mode ?? 'source';
-  const nodeArgs =
-    mode === 'built'
-      ? [join(pkgDir, 'dist', 'bin.js'), ...args]
-      : ['--conditions=instr-source', '--import', tsx, join(pkgDir, 'src', 'bin.ts'), ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, nodeArgs, {
-      cwd: options.cwd ?? pkgDir,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-    });
+    const child = spawnCli(args, options.mode ?? 'source', options);
     let stdout = '';
     let stderr = '';
     const check = () => {
