@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Tensor } from '@instr/core';
 import { decodeCheckpoint } from '@instr/models';
 import { describe, expect, it } from 'vitest';
 
@@ -77,4 +78,81 @@ describe('train(): resumable after SIGKILL', () => {
     expect(csv[0]).toMatch(/^epoch,step,lr,train\/loss,val\/loss,val\/f1/);
     expect(readFileSync(join(a, 'metrics.csv'), 'utf8')).toBe(readFileSync(join(b, 'metrics.csv'), 'utf8'));
   }, 120_000);
+});
+
+describe('train(): schedules, early stopping, head warm-up', async () => {
+  const { memoryData, train } = await import('../src/loop/index.js');
+  const { simpleCnn } = await import('../src/recipes/simple-cnn.js');
+  const { toyData, toyInstruments } = await import('./helpers.js');
+  const { buildTrainingArtifacts } = await import('@instr/models');
+  const { loadCheckpointFile } = await import('@instr/models/node');
+  const { x, y } = toyData(32, 1);
+  const tr = memoryData(x, y, { batchSize: 8, seed: 1 });
+  const model = simpleCnn({ classes: 3, channels: [4], hidden: 8, seed: 3 });
+  const base = {
+    model,
+    inputShape: ['N', 1, 8, 8] as const,
+    instruments: toyInstruments,
+    data: { train: tr.batches, stepsPerEpoch: tr.stepsPerEpoch },
+    quiet: true,
+    sessionOptions: { intraOpNumThreads: 1 },
+  };
+
+  it('plateau halves the lr when the monitor stalls; early stopping ends the run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'instr-plateau-'));
+    // "max" of a decreasing loss never improves after epoch 1
+    const r = await train({
+      ...base,
+      outDir: dir,
+      epochs: 10,
+      lr: 1e-2,
+      schedule: { type: 'plateau', patience: 0, factor: 0.5 },
+      monitor: 'train/loss',
+      monitorMode: 'max',
+      earlyStopping: { patience: 3 },
+    });
+    expect(r.stoppedEarly).toBe(true);
+    expect(r.history).toHaveLength(4);
+    // the lr used in each epoch: reduced after epochs 2, 3 (epoch 1 sets the best)
+    expect(r.history.map((h) => h.lr)).toEqual([1e-2, 1e-2, 5e-3, 2.5e-3]);
+    expect(r.best!.epoch).toBe(1);
+    await r.session.release();
+    await expect(train({ ...base, outDir: dir, epochs: 1, lr: 1e-2, monitor: 'val/nope' })).rejects.toThrow(
+      /monitor/,
+    );
+  });
+
+  it('head warm-up: backbone frozen in the warm-up epochs, geometric lr, then trained', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'instr-warm-'));
+    const r = await train({
+      ...base,
+      outDir: dir,
+      epochs: 3,
+      lr: 1e-3,
+      headWarmup: { epochs: 1, lr: 1e-2, freeze: '^backbone\\.' },
+    });
+    const init = buildTrainingArtifacts({
+      model,
+      inputShape: base.inputShape,
+      targetShape: ['N', 3],
+      optimizer: { type: 'adamw' },
+    }).initialState();
+    const e1 = decodeCheckpoint(await loadCheckpointFile(join(dir, 'epoch-001.ckpt'))).tensors;
+    const e3 = decodeCheckpoint(await loadCheckpointFile(join(dir, 'epoch-003.ckpt'))).tensors;
+    const same = (a: Tensor, b: Tensor) => a.data.every((v, i) => v === b.data[i]);
+    expect(same(e1.get('backbone.block1.conv.weight')!, init.get('backbone.block1.conv.weight')!)).toBe(true);
+    expect(same(e1.get('head.fc2.weight')!, init.get('head.fc2.weight')!)).toBe(false);
+    expect(same(e3.get('backbone.block1.conv.weight')!, init.get('backbone.block1.conv.weight')!)).toBe(
+      false,
+    );
+    const steps = readFileSync(join(dir, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.type === 'step');
+    expect(steps[0].lr).toBeCloseTo(1e-2, 12);
+    expect(steps[3].lr).toBeCloseTo(1e-3, 12); // 4 warm-up steps: 1e-2 → 1e-3 geometrically
+    expect(steps[1].lr).toBeCloseTo(1e-2 * 0.1 ** (1 / 3), 12);
+    await r.session.release();
+  });
 });
