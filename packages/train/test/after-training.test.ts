@@ -22,6 +22,7 @@ import {
   ensemblePredict,
   exportInferenceModel,
   pca2d,
+  umap2d,
   writeEmbeddings,
 } from '../src/export/index.js';
 import { memoryData, type TrainResult, train } from '../src/loop/index.js';
@@ -154,10 +155,15 @@ describe('after training', () => {
     }
     const emb = await collectEmbeddings(p1, va.batches());
     expect(emb.embeddings.dims).toEqual([48, 16]);
-    const proj = await writeEmbeddings(join(dir, 'emb'), emb, toyInstruments);
+    const proj = await writeEmbeddings(join(dir, 'emb'), emb, toyInstruments, {
+      umap: { seed: 1, nEpochs: 50 },
+    });
     expect(proj.points).toHaveLength(48);
     expect(proj.explainedVariance[0]).toBeGreaterThan(proj.explainedVariance[1]);
     expect(readFileSync(join(dir, 'emb', 'pca.svg'), 'utf8')).toContain('<svg');
+    expect(readFileSync(join(dir, 'emb', 'umap.svg'), 'utf8')).toContain('<svg');
+    const u1 = umap2d(emb.embeddings, { seed: 3, nEpochs: 30 });
+    expect(umap2d(emb.embeddings, { seed: 3, nEpochs: 30 }).points).toEqual(u1.points);
     expect(
       readFileSync(join(dir, 'emb', 'embeddings.tsv'), 'utf8')
         .split('\n')[0]!

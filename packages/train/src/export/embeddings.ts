@@ -1,7 +1,8 @@
-import { type InstrumentSet, InvalidArgumentError, Tensor } from '@instr/core';
+import { type InstrumentSet, InvalidArgumentError, Rng, Tensor } from '@instr/core';
 import { type ChartSpec, renderSvg } from '@instr/metrics';
 import { writeFileAtomic } from '@instr/metrics/node';
 import { PCA } from 'ml-pca';
+import { UMAP } from 'umap-js';
 import type { TrainBatchIterable } from '../loop/batches.js';
 import type { Predictor } from './export.js';
 
@@ -85,6 +86,52 @@ export function pca2d(embeddings: Tensor): Projection {
   };
 }
 
+/** Options of {@link umap2d}. */
+export interface UmapOptions {
+  /** Default 15 (clipped to N − 1). */
+  nNeighbors?: number;
+  /** Default 0.1. */
+  minDist?: number;
+  /** Optimisation epochs. Default: umap-js's choice (200–500 by size). */
+  nEpochs?: number;
+  /** Seed of the layout. Default 0. */
+  seed?: number;
+}
+
+/**
+ * 2-D UMAP projection (`umap-js`, seeded with an {@link Rng} so the layout is reproducible). The explained
+ * variance is not defined for UMAP and is reported as `[NaN, NaN]`.
+ * @throws InvalidArgumentError with fewer than 3 examples.
+ * @example
+ * ```ts
+ * const { points } = umap2d(e.embeddings, { seed: 1 });
+ * ```
+ */
+export function umap2d(embeddings: Tensor, options: UmapOptions = {}): Projection {
+  const [n, d] = embeddings.dims as [number, number];
+  if (!(n >= 3) || embeddings.rank !== 2) {
+    throw new InvalidArgumentError(`umap2d needs [N ≥ 3, D] embeddings, got [${embeddings.dims}].`, {
+      details: { key: 'embeddings', actual: embeddings.dims },
+    });
+  }
+  const rows = Array.from({ length: n }, (_, i) =>
+    Array.from(embeddings.data.subarray(i * d, (i + 1) * d) as Float32Array),
+  );
+  const rng = new Rng(options.seed ?? 0);
+  const umap = new UMAP({
+    nComponents: 2,
+    nNeighbors: Math.min(options.nNeighbors ?? 15, n - 1),
+    minDist: options.minDist ?? 0.1,
+    ...(options.nEpochs ? { nEpochs: options.nEpochs } : {}),
+    random: () => rng.uniform(),
+  });
+  const out = umap.fit(rows);
+  return {
+    points: out.map((r) => [r[0] ?? 0, r[1] ?? 0] as [number, number]),
+    explainedVariance: [Number.NaN, Number.NaN],
+  };
+}
+
 /**
  * Vega-Lite scatter of a 2-D projection coloured by the first label of each example (render with
  * `renderSvg` from `@instr/metrics`).
@@ -109,6 +156,8 @@ export function projectionChart(
     };
   });
   const [a, b] = projection.explainedVariance;
+  const axis = (i: number, v: number) =>
+    Number.isFinite(v) ? `PC${i} (${(100 * v).toFixed(1)}%)` : `dim ${i}`;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title,
@@ -117,8 +166,8 @@ export function projectionChart(
     data: { values },
     mark: { type: 'point', filled: true, opacity: 0.7 },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: `PC1 (${(100 * a).toFixed(1)}%)` },
-      y: { field: 'y', type: 'quantitative', title: `PC2 (${(100 * b).toFixed(1)}%)` },
+      x: { field: 'x', type: 'quantitative', title: axis(1, a) },
+      y: { field: 'y', type: 'quantitative', title: axis(2, b) },
       color: { field: 'label', type: 'nominal', title: 'First label', scale: { scheme: 'tableau10' } },
     },
   };
@@ -126,7 +175,7 @@ export function projectionChart(
 
 /**
  * Writes embeddings as TSV (`embeddings.tsv` + `embeddings_meta.tsv`, the TensorBoard projector format the
- * reference exported) and the PCA scatter as SVG, atomically, into `dir`.
+ * reference exported) and the PCA scatter as SVG (`pca.svg`; with `umap`, also `umap.svg`), atomically, into `dir`.
  * @example
  * ```ts
  * await writeEmbeddings('runs/a/embeddings', e, instruments);
@@ -136,6 +185,7 @@ export async function writeEmbeddings(
   dir: string,
   e: Embeddings,
   instruments: InstrumentSet,
+  options: { umap?: boolean | UmapOptions } = {},
 ): Promise<Projection> {
   const { mkdir } = await import('node:fs/promises');
   await mkdir(dir, { recursive: true });
@@ -152,5 +202,12 @@ export async function writeEmbeddings(
   await writeFileAtomic(`${dir}/embeddings_meta.tsv`, `${meta.join('\n')}\n`);
   const proj = pca2d(e.embeddings);
   await writeFileAtomic(`${dir}/pca.svg`, await renderSvg(projectionChart(proj, e.labels, instruments)));
+  if (options.umap && e.embeddings.dims[0]! >= 3) {
+    const u = umap2d(e.embeddings, options.umap === true ? {} : options.umap);
+    await writeFileAtomic(
+      `${dir}/umap.svg`,
+      await renderSvg(projectionChart(u, e.labels, instruments, 'Embeddings (UMAP)')),
+    );
+  }
   return proj;
 }
