@@ -23,6 +23,8 @@ await build({
   sourcemap: true,
   // Workspace packages from their TypeScript sources; onnxruntime-web without its inlined wasm (served from ./ort/).
   conditions: ['instr-source', 'onnxruntime-web-use-extern-wasm'],
+  // The WebAssembly backend only (no WebGPU/JSEP build): one .wasm file to serve.
+  alias: { 'onnxruntime-web': 'onnxruntime-web/wasm' },
   logLevel: 'warning',
 });
 for (const f of ['index.html', 'style.css']) copyFileSync(join(root, 'app', f), join(out, f));

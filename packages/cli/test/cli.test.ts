@@ -142,7 +142,7 @@ describe.each(['source', 'built'] as const)('instr command (%s)', (mode) => {
     expect(npy.dims[0]).toBe(64);
     const json = JSON.parse(readFileSync(join(dir, 'out', 'x.logmel.json'), 'utf8'));
     expect(json.dims).toEqual(npy.dims);
-    expect(json.data[3][5]).toBeCloseTo(npy.data[3 * npy.dims[1]! + 5]!, 4);
+    expect(json.data[3][5]).toBeCloseTo(Number(npy.data[3 * npy.dims[1]! + 5]), 4);
     expect(
       readFileSync(join(dir, 'out', 'x.logmel.png'))
         .subarray(1, 4)
