@@ -200,9 +200,14 @@ function timelineFigure(result: ClassificationResult): HTMLElement {
   add('text', { x: L, y: T + H + 16, 'font-size': 10 }, '0 s');
   add('text', { x: L + W, y: T + H + 16, 'font-size': 10, 'text-anchor': 'end' }, `${dur.toFixed(1)} s`);
   codes().forEach((code, i) => {
-    const pts = result.timeline.map(
-      (w) => `${x((w.start + w.end) / 2).toFixed(1)},${y(w.probabilities[code] ?? 0).toFixed(1)}`,
-    );
+    // Window centres, extended to the start and end of the file.
+    const tl = result.timeline;
+    const at = (t: number, p: number) => `${x(t).toFixed(1)},${y(p).toFixed(1)}`;
+    const pts = tl.map((w) => at((w.start + w.end) / 2, w.probabilities[code] ?? 0));
+    if (tl.length > 1) {
+      pts.unshift(at(0, tl[0]!.probabilities[code] ?? 0));
+      pts.push(at(dur, tl.at(-1)!.probabilities[code] ?? 0));
+    }
     const colour = COLOURS[i % COLOURS.length]!;
     if (pts.length === 1)
       add('circle', { cx: pts[0]!.split(',')[0]!, cy: pts[0]!.split(',')[1]!, r: 3, fill: colour });
