@@ -5,7 +5,7 @@
  *
  *   pnpm --filter @instr/default-model train -- --corpus /work/corpus --out /work/artifacts/default-model
  */
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InstrumentSet, MODEL_METADATA_KEY, type ModelMetadata, Rng, Tensor } from '@instr/core';
 import { Compose, FrequencyMasking, Mixup, TimeMasking } from '@instr/augment';
@@ -38,6 +38,7 @@ const program = new Command()
   .option('--seed <n>', 'seed', Number, 1)
   .option('--limit <n>', 'use only the first n corpus clips (smoke runs)', Number)
   .option('--resume', 'continue from <out>/last.ckpt')
+  .option('--export-only', 'skip training: calibrate and export <out>/best.ckpt (e.g. while a run goes on)')
   .parse();
 const opts = program.opts<{
   corpus: string;
@@ -49,6 +50,7 @@ const opts = program.opts<{
   seed: number;
   limit?: number;
   resume?: boolean;
+  exportOnly?: boolean;
 }>();
 
 const instruments = InstrumentSet.irmas();
@@ -180,9 +182,24 @@ async function devScores(): Promise<Tensor<'float32'>> {
   ]);
 }
 
-const history: { epoch: number; [k: string]: number }[] = [];
+/** Epoch records so far (from the log when resuming or exporting, so curves cover the whole run). */
+const history: { epoch: number; [k: string]: number }[] = (() => {
+  const path = join(opts.out, 'log.jsonl');
+  if (!existsSync(path)) return [];
+  const byEpoch = new Map<number, { epoch: number; [k: string]: number }>();
+  for (const line of readFileSync(path, 'utf8').split('\n').filter(Boolean)) {
+    const r = JSON.parse(line);
+    if (r.event === 'epoch') {
+      const { event: _e, time: _t, ...rest } = r;
+      byEpoch.set(r.epoch, rest);
+    }
+  }
+  return [...byEpoch.values()]
+    .filter((r) => opts.resume || opts.exportOnly || r.epoch < 0)
+    .sort((a, b) => a.epoch - b.epoch);
+})();
 const per = 1 * mels! * frames!;
-for (let epoch = startEpoch; epoch < opts.epochs; epoch++) {
+for (let epoch = startEpoch; epoch < (opts.exportOnly ? 0 : opts.epochs); epoch++) {
   const rng = new Rng(opts.seed).derive(epoch);
   const order = rng.permutation(train.x.dims[0]!);
   let lossSum = 0;
@@ -227,6 +244,8 @@ for (let epoch = startEpoch; epoch < opts.epochs; epoch++) {
     lr: lrAt(session.step),
     seconds: (Date.now() - t0) / 1000,
   };
+  const previous = history.findIndex((r) => r.epoch === epoch);
+  if (previous >= 0) history.splice(previous);
   history.push(record);
   log({ event: 'epoch', ...record });
   if (map > best.map) {
@@ -237,7 +256,8 @@ for (let epoch = startEpoch; epoch < opts.epochs; epoch++) {
 }
 
 // Best epoch → per-class thresholds on dev → export.
-session.loadCheckpoint(await loadCheckpointFile(bestPath));
+const bestMeta = session.loadCheckpoint(await loadCheckpointFile(bestPath));
+best = (bestMeta.best as typeof best) ?? best;
 const scores = await devScores();
 const truth = devTruth();
 const search = findBestThresholdsPerClass(truth, scores, { metric: 'f1' });
