@@ -80,6 +80,31 @@ describe('train(): resumable after SIGKILL', () => {
   }, 120_000);
 });
 
+describe('train(): gradient accumulation', () => {
+  it('accumulate 3: 4 updates per epoch, killed and resumed to the same weights', async () => {
+    const a = mkdtempSync(join(tmpdir(), 'instr-acc-a-'));
+    const b = mkdtempSync(join(tmpdir(), 'instr-acc-b-'));
+    const full = await run([a, '0', '0', '3']);
+    expect(full.out).toContain('done');
+    const killed = await run([b, '0', '1', '3'], (dir) => stepsLogged(dir) >= 20);
+    expect(killed.signal).toBe('SIGKILL');
+    const resumed = await run([b, '1', '0', '3']);
+    expect(resumed.out).toContain('done');
+    const wa = weights(a);
+    const wb = weights(b);
+    expect(wa.step).toBe(12);
+    expect(wb.step).toBe(12);
+    let maxDiff = 0;
+    for (const [name, t] of wa.tensors) {
+      const u = wb.tensors.get(name)!;
+      for (let i = 0; i < t.size; i++)
+        maxDiff = Math.max(maxDiff, Math.abs(Number(t.data[i]) - Number(u.data[i])));
+    }
+    expect(maxDiff).toBe(0);
+    expect(stepsLogged(b)).toBe(36);
+  }, 120_000);
+});
+
 describe('train(): schedules, early stopping, head warm-up', async () => {
   const { memoryData, train } = await import('../src/loop/index.js');
   const { simpleCnn } = await import('../src/recipes/simple-cnn.js');

@@ -291,6 +291,7 @@ export async function runFromConfig(
       monitorMode: cfg.loop.monitorMode,
       earlyStopping: cfg.loop.earlyStopping ?? undefined,
       checkpointEverySteps: cfg.loop.checkpointEverySteps,
+      accumulate: cfg.loop.accumulate,
       keepEpochCheckpoints: cfg.loop.keepEpochCheckpoints,
       resume: cfg.loop.resume,
       quiet: cfg.loop.quiet,

@@ -196,6 +196,8 @@ export const trainConfigSchema = z.strictObject({
         .nullable()
         .default(null),
       checkpointEverySteps: posInt.optional(),
+      /** Gradient accumulation: batches per optimiser update. */
+      accumulate: posInt.default(1),
       keepEpochCheckpoints: z.boolean().default(true),
       resume: z.boolean().default(false),
       quiet: z.boolean().default(false),

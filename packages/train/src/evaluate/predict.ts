@@ -1,5 +1,4 @@
 import { Tensor } from '@instr/core';
-import type { TrainSession } from '@instr/models';
 import type { TrainBatchIterable } from '../loop/batches.js';
 
 /** Labels, probabilities and ids of a pass over a dataset. */
@@ -33,7 +32,9 @@ export function sigmoid(x: number): number {
  * ```
  */
 export async function predictBatches(
-  session: TrainSession,
+  session: {
+    evaluate(x: Tensor<'float32'>, y: Tensor<'float32'>): Promise<{ loss: number; logits: Tensor }>;
+  },
   batches: TrainBatchIterable,
 ): Promise<Predictions> {
   const labels: number[] = [];

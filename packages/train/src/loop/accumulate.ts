@@ -1,7 +1,9 @@
-import { InvalidArgumentError, NonFiniteError, Rng, Tensor } from '@instr/core';
+import { InvalidArgumentError, NonFiniteError, Rng, type RngState, Tensor } from '@instr/core';
 import {
   applyOptimizer,
   bceWithLogits,
+  decodeCheckpoint,
+  encodeCheckpoint,
   encodeModel,
   GraphBuilder,
   gradients,
@@ -42,8 +44,9 @@ export interface AccumulatorOptions {
  */
 export class GradientAccumulator {
   private readonly state = new Map<string, OrtTensor>();
-  private readonly rng: Rng;
-  private pending = 0;
+  private rng: Rng;
+  /** Micro-batches accumulated since the last update. */
+  pending = 0;
   /** Optimiser updates done. */
   step = 0;
 
@@ -51,6 +54,9 @@ export class GradientAccumulator {
     private readonly ort: OrtModule,
     private readonly grad: InferenceSession,
     private readonly apply: InferenceSession,
+    private readonly evalSession: InferenceSession,
+    /** The spec the models were built from (the loop reads `spec.freeze`). */
+    readonly artifacts: { spec: TrainingSpec },
     private readonly info: {
       trainable: string[];
       buffers: string[];
@@ -126,19 +132,30 @@ export class GradientAccumulator {
     }
     if (upd.gradNorm) a.output('grad_norm', upd.gradNorm);
     const applyModel = encodeModel(lowerGraph(a.toGraph()), { opset: spec.opset }).model;
+    // eval model (as buildTrainingArtifacts')
+    const e = new GraphBuilder({ mode: 'eval', dtype, name: 'eval_step' });
+    const ex = e.input('input', dtype, spec.inputShape);
+    const et = e.input('target', dtype, spec.targetShape);
+    const elogits = spec.model(e, ex);
+    e.output('loss', (spec.loss ?? bceWithLogits)(e, elogits, et));
+    e.output('logits', elogits);
+    const evalModel = encodeModel(lowerGraph(e.toGraph()), { opset: spec.opset }).model;
     const so = options.sessionOptions ?? {
       intraOpNumThreads: 2,
       interOpNumThreads: 1,
       executionMode: 'sequential',
     };
-    const [gs, as] = await Promise.all([
+    const [gs, as, es] = await Promise.all([
       ort.InferenceSession.create(gradModel, so),
       ort.InferenceSession.create(applyModel, so),
+      ort.InferenceSession.create(evalModel, so),
     ]);
     const acc = new GradientAccumulator(
       ort,
       gs,
       as,
+      es,
+      { spec },
       {
         trainable: trainable.map((p) => p.name),
         buffers: [...g.buffers.keys()],
@@ -201,10 +218,25 @@ export class GradientAccumulator {
     for (const [name, o] of Object.entries(this.info.gradOutputs)) this.state.set(name, out[o]!);
     this.pending += 1;
     if (this.pending < this.options.microBatches) return { loss, updated: false };
+    const gradNorm = await this.update(lr, this.options.scale ?? 1 / this.options.microBatches);
+    return { loss, updated: true, gradNorm };
+  }
+
+  /**
+   * Applies what has been accumulated so far (e.g. at the end of an epoch whose batch count is not a multiple
+   * of `microBatches`), scaled by `1 / pending` unless a `scale` was given. No-op when nothing is pending.
+   */
+  async flush(lr: number): Promise<boolean> {
+    if (this.pending === 0) return false;
+    await this.update(lr, this.options.scale ?? 1 / this.pending);
+    return true;
+  }
+
+  private async update(lr: number, scale: number): Promise<number | undefined> {
+    const first = this.state.get(this.info.trainable[0] ?? '');
+    const dtype = first?.type === 'float64' ? 'float64' : 'float32';
     const af: Record<string, OrtTensor> = {
-      scale: Tensor.from(dtype, [this.options.scale ?? 1 / this.options.microBatches], []).toOrt(
-        this.ort.Tensor,
-      ),
+      scale: Tensor.from(dtype, [scale], []).toOrt(this.ort.Tensor),
       lr: Tensor.from(dtype, [lr], []).toOrt(this.ort.Tensor),
       step: Tensor.from(dtype, [this.step + 1], []).toOrt(this.ort.Tensor),
     };
@@ -213,7 +245,58 @@ export class GradientAccumulator {
     for (const [name, o] of Object.entries(this.info.applyOutputs)) this.state.set(name, r[o]!);
     this.step += 1;
     this.resetAccumulators();
-    return { loss, updated: true, gradNorm: r.grad_norm ? Number(r.grad_norm.data[0]) : undefined };
+    return r.grad_norm ? Number(r.grad_norm.data[0]) : undefined;
+  }
+
+  /** Loss and logits in eval mode (running statistics, no dropout) with the current weights. */
+  async evaluate(input: Tensor, target: Tensor): Promise<{ loss: number; logits: Tensor }> {
+    const feeds: Record<string, OrtTensor> = {
+      input: input.toOrt(this.ort.Tensor),
+      target: target.toOrt(this.ort.Tensor),
+    };
+    for (const name of this.evalSession.inputNames) if (!feeds[name]) feeds[name] = this.state.get(name)!;
+    const out = await this.evalSession.run(feeds);
+    return { loss: Number(out.loss!.data[0]), logits: Tensor.fromOrt(out.logits!) };
+  }
+
+  /** Weights, optimiser slots, pending accumulators, step, dropout RNG: resuming mid-accumulation is exact. */
+  saveCheckpoint(meta: Record<string, unknown> = {}): Uint8Array {
+    const tensors = new Map([...this.state].map(([k, v]) => [k, Tensor.fromOrt(v)]));
+    return encodeCheckpoint({
+      step: this.step,
+      tensors,
+      meta: { ...meta, rng: this.rng.getState(), pending: this.pending },
+    });
+  }
+
+  /**
+   * Restores a checkpoint of this class or of `TrainSession` (tensors it does not know are errors; missing
+   * ones, e.g. optimiser slots of parameters that were frozen, keep their current values).
+   */
+  loadCheckpoint(bytes: Uint8Array): Record<string, unknown> {
+    const ckpt = decodeCheckpoint(bytes);
+    for (const [name, t] of ckpt.tensors) {
+      if (!this.state.has(name)) {
+        throw new InvalidArgumentError(`Unknown state tensor "${name}" in the checkpoint.`, {
+          details: { key: name },
+        });
+      }
+      this.state.set(name, t.toOrt(this.ort.Tensor));
+    }
+    this.step = ckpt.step;
+    const meta = ckpt.meta ?? {};
+    if (meta.rng) this.rng = Rng.fromState(meta.rng as RngState);
+    this.pending = typeof meta.pending === 'number' ? meta.pending : 0;
+    return meta;
+  }
+
+  /** Replaces (some of) the parameters and buffers. */
+  setState(state: ReadonlyMap<string, Tensor>): void {
+    for (const [name, t] of state) {
+      if (!this.state.has(name))
+        throw new InvalidArgumentError(`Unknown state tensor "${name}".`, { details: { key: name } });
+      this.state.set(name, t.toOrt(this.ort.Tensor));
+    }
   }
 
   /** Parameters and buffers (for `exportInferenceModel`, `createPredictor`, or `TrainSession.setState`). */
@@ -225,6 +308,6 @@ export class GradientAccumulator {
   }
 
   async release(): Promise<void> {
-    await Promise.all([this.grad.release(), this.apply.release()]);
+    await Promise.all([this.grad.release(), this.apply.release(), this.evalSession.release()]);
   }
 }

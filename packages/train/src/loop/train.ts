@@ -27,7 +27,11 @@ import {
   type ScheduleConfig,
   scheduleFromConfig,
 } from '../schedules/schedules.js';
+import { GradientAccumulator } from './accumulate.js';
 import type { TrainData } from './batches.js';
+
+/** The session `train()` drives: a `TrainSession`, or a {@link GradientAccumulator} with `accumulate > 1`. */
+export type LoopSession = TrainSession | GradientAccumulator;
 
 /** One row of the training history (one epoch). Keys follow the reference's `{split}/{metric}` format. */
 export type EpochRecord = { epoch: number; step: number; lr: number; 'train/loss': number } & Record<
@@ -81,6 +85,12 @@ export interface TrainOptions {
   checkpointEverySteps?: number;
   /** Keep `epoch-NNN.ckpt` for every epoch (for weight averaging / ensembles). Default true. */
   keepEpochCheckpoints?: boolean;
+  /**
+   * Gradient accumulation: sum the gradients of this many batches before each optimiser update (see
+   * {@link GradientAccumulator}; an epoch's last, incomplete group is applied at the epoch end). Schedules then
+   * count updates, `ceil(stepsPerEpoch / accumulate)` per epoch. Default 1 (a `TrainSession`).
+   */
+  accumulate?: number;
   /** Continue from `outDir/last.ckpt` when it exists. Default false (an existing run directory is overwritten). */
   resume?: boolean;
   /**
@@ -107,7 +117,7 @@ export interface TrainOptions {
 /** What {@link train} returns. */
 export interface TrainResult {
   /** The session holding the final weights (release it when done). */
-  session: TrainSession;
+  session: LoopSession;
   history: EpochRecord[];
   /** Best epoch by the monitored key, and its checkpoint (`best.ckpt`). */
   best: { epoch: number; value: number; metric: string; checkpoint: string } | undefined;
@@ -185,17 +195,25 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     run: join(o.outDir, 'run.json'),
   };
 
+  const k = o.accumulate ?? 1;
+  if (!Number.isInteger(k) || k < 1) {
+    throw new InvalidArgumentError(`accumulate must be a positive integer, got ${k}.`, {
+      details: { key: 'accumulate', actual: k },
+    });
+  }
+  const upe = Math.ceil(spe / k); // optimiser updates per epoch
+
   // ---- schedule
   const warmEpochs = hw?.epochs ?? 0;
-  const warmSteps = warmEpochs * spe;
+  const warmSteps = warmEpochs * upe;
   const schedCfg = o.schedule ?? { type: 'constant' };
   const main: LrSchedule =
     typeof schedCfg === 'function'
       ? schedCfg
       : scheduleFromConfig(schedCfg, {
           lr: o.lr,
-          totalSteps: spe * (o.epochs - warmEpochs) + 1,
-          stepsPerEpoch: spe,
+          totalSteps: upe * (o.epochs - warmEpochs) + 1,
+          stepsPerEpoch: upe,
         });
   const usePlateau = typeof schedCfg !== 'function' && schedCfg.type === 'plateau';
   const pc = usePlateau ? (schedCfg as Extract<ScheduleConfig, { type: 'plateau' }>) : undefined;
@@ -230,11 +248,24 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       freeze: frozen ? freeze : undefined,
     });
   const phaseOf = (epoch: number): 'head' | 'full' => (hw && epoch < warmEpochs ? 'head' : 'full');
-  const makeSession = async (phase: 'head' | 'full') =>
-    TrainSession.create(ort, build(phase === 'head'), {
-      seed: o.seed ?? 0,
-      sessionOptions: o.sessionOptions,
-    });
+  const makeSession = async (phase: 'head' | 'full'): Promise<LoopSession> =>
+    k > 1
+      ? GradientAccumulator.create(
+          ort,
+          {
+            model: o.model,
+            inputShape: o.inputShape,
+            targetShape: ['N', o.instruments.size],
+            loss: o.loss,
+            optimizer,
+            freeze: phase === 'head' ? freeze : undefined,
+          },
+          { microBatches: k, seed: o.seed ?? 0, sessionOptions: o.sessionOptions },
+        )
+      : TrainSession.create(ort, build(phase === 'head'), {
+          seed: o.seed ?? 0,
+          sessionOptions: o.sessionOptions,
+        });
 
   // ---- state, resume
   let st: LoopState = {
@@ -246,7 +277,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     badEpochs: 0,
     stopped: false,
   };
-  let session: TrainSession;
+  let session: LoopSession;
   if (o.resume && existsSync(paths.last)) {
     const bytes = await loadCheckpointFile(paths.last);
     const loop = (decodeCheckpoint(bytes).meta as { loop?: LoopState } | undefined)?.loop;
@@ -259,7 +290,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     session.loadCheckpoint(bytes);
     st = loop;
     if (st.plateau && plateau) plateau.load(st.plateau);
-    await truncateLog(paths.log, session.step, st.epoch);
+    await truncateLog(paths.log, st.epoch * spe + st.batchInEpoch, st.epoch);
   } else {
     session = await makeSession(phaseOf(0));
     if (o.initialWeights) {
@@ -319,22 +350,25 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         if (st.batchInEpoch >= spe) break;
         const lr = lrAt(session.step);
         const r = await session.trainStep(batch.x, batch.y, lr);
+        const updated = 'updated' in r ? r.updated : true;
         st.batchInEpoch += 1;
         st.lossSum += r.loss * batch.y.dims[0]!;
         st.lossCount += batch.y.dims[0]!;
         const step = session.step;
-        if (step % (o.logEverySteps ?? 1) === 0) {
+        const globalBatch = epoch * spe + st.batchInEpoch;
+        if (globalBatch % (o.logEverySteps ?? 1) === 0) {
           await appendFile(
             paths.log,
-            `${JSON.stringify({ type: 'step', epoch, step, loss: r.loss, lr, gradNorm: r.gradNorm })}\n`,
+            `${JSON.stringify({ type: 'step', epoch, batch: globalBatch, step, loss: r.loss, lr, gradNorm: r.gradNorm })}\n`,
           );
         }
         o.onStep?.({ epoch, step, loss: r.loss, lr });
         bar?.update(st.batchInEpoch, { loss: r.loss.toFixed(4), lr: lr.toExponential(2) });
-        if (o.checkpointEverySteps && step % o.checkpointEverySteps === 0 && st.batchInEpoch < spe)
+        if (o.checkpointEverySteps && updated && step % o.checkpointEverySteps === 0 && st.batchInEpoch < spe)
           await save(paths.last);
       }
       bar?.stop();
+      if (session instanceof GradientAccumulator) await session.flush(lrAt(session.step));
       const record: EpochRecord = {
         epoch: epoch + 1,
         step: session.step,
@@ -409,14 +443,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
 }
 
-/** Drops log lines written after the checkpoint being resumed (steps > `step`, epochs ≥ `epoch` + 1). */
-async function truncateLog(path: string, step: number, epochsDone: number): Promise<void> {
+/** Drops log lines written after the checkpoint being resumed (batches > `batch`, epochs ≥ `epoch` + 1). */
+async function truncateLog(path: string, batch: number, epochsDone: number): Promise<void> {
   if (!existsSync(path)) return;
   const lines = (await readFile(path, 'utf8')).split('\n').filter((l) => {
     if (!l.trim()) return false;
     try {
-      const r = JSON.parse(l) as { type: string; step: number; epoch: number };
-      return r.type === 'step' ? r.step <= step : r.epoch <= epochsDone;
+      const r = JSON.parse(l) as { type: string; batch: number; epoch: number };
+      return r.type === 'step' ? r.batch <= batch : r.epoch <= epochsDone;
     } catch {
       return false;
     }

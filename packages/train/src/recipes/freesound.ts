@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { type InstrumentSet, InvalidArgumentError, ShapeError, Tensor } from '@instr/core';
 import { lwlrap } from '@instr/metrics';
-import type { Dim, Loss, ModelFn, OptimizerConfig, OrtModule, TrainSession } from '@instr/models';
+import type { Dim, Loss, ModelFn, OptimizerConfig, OrtModule } from '@instr/models';
 import type { InferenceSession } from 'onnxruntime-common';
 import { predictBatches } from '../evaluate/predict.js';
 import { memoryData } from '../loop/batches.js';
-import { train } from '../loop/train.js';
+import { type LoopSession, train } from '../loop/train.js';
 import { foldAssignment } from '../quality/quality.js';
 import type { ScheduleConfig } from '../schedules/schedules.js';
 
@@ -191,7 +191,7 @@ export async function freesoundWarmup(options: FreesoundWarmupOptions): Promise<
     const curatedLwlrap: Record<string, number> = {};
     const curatedProbs: Record<string, Tensor> = {};
     let weights: Uint8Array | undefined;
-    let session: TrainSession | undefined;
+    let session: LoopSession | undefined;
 
     const stage = async (name: string, indices: number[], epochs: number, lr: number) => {
       const tr = memoryData(all.x, all.y, {
@@ -263,7 +263,7 @@ export async function freesoundWarmup(options: FreesoundWarmupOptions): Promise<
       );
       await stage('stage4', [...curTr, ...sel4], e.finetune, ft);
     }
-    await (session as TrainSession | undefined)?.release();
+    await (session as LoopSession | undefined)?.release();
     // ensemble of stages 2–4 on the held-out curated fold
     const members = stages.filter((s) => s !== 'stage1');
     const ens = Tensor.zeros('float32', [curHeld.length, c]);

@@ -4,7 +4,7 @@ import { memoryData } from '../../src/loop/batches.js';
 import { simpleCnn } from '../../src/recipes/simple-cnn.js';
 import { toyData, toyInstruments } from '../helpers.js';
 
-const [outDir, resume, slow] = process.argv.slice(2);
+const [outDir, resume, slow, accumulate] = process.argv.slice(2);
 const { x, y } = toyData(48, 3);
 const tr = memoryData(x, y, { batchSize: 4, seed: 5 });
 const va = memoryData(toyData(12, 4).x, toyData(12, 4).y, { batchSize: 6, shuffle: false });
@@ -18,7 +18,8 @@ await train({
   lr: 3e-3,
   schedule: { type: 'onecycle' },
   headWarmup: { epochs: 1, lr: 1e-2, freeze: '^backbone\\.' },
-  checkpointEverySteps: 5,
+  checkpointEverySteps: accumulate ? 2 : 5,
+  accumulate: accumulate ? Number(accumulate) : undefined,
   resume: resume === '1',
   quiet: true,
   seed: 9,
