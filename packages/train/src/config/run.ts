@@ -69,7 +69,7 @@ async function loadOne(
         instruments,
         groupColumn: d.groupColumn,
         where: (row) =>
-          (!d.exclude || !d.exclude.values.includes(row[d.exclude.column] ?? '')) &&
+          !d.exclude?.values.includes(row[d.exclude.column] ?? '') &&
           (!d.include || d.include.values.includes(row[d.include.column] ?? '')),
       });
     case 'irmas-train':
