@@ -5,6 +5,7 @@ import { evalCommand } from './commands/eval.js';
 import { featuresCommand } from './commands/features.js';
 import { serveCommand } from './commands/serve.js';
 import { tagCommand } from './commands/tag.js';
+import { trainCommand } from './commands/train.js';
 import {
   AGGREGATIONS,
   type CliIO,
@@ -59,7 +60,7 @@ function classifyFlags(cmd: Command): Command {
 export function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
   const program = new Command('instr')
     .description(
-      'Multi-label musical-instrument recognition: classify, tag, evaluate, inspect features, serve.',
+      'Multi-label musical-instrument recognition: classify, tag, evaluate, train, inspect features, serve.',
     )
     .version(VERSION, '-V, --version')
     .option('-q, --quiet', 'no progress bars or status messages')
@@ -188,6 +189,28 @@ Examples:
     });
 
   program
+    .command('train')
+    .description('train a model from a JSON config (@instr/train runFromConfig) and export it as ONNX')
+    .argument('<config>', 'training config (.json); data paths are relative to its folder')
+    .option(
+      '-s, --set <key=value>',
+      'override a config key, e.g. loop.epochs=3 (repeatable)',
+      (v: string, all: string[] = []) => [...all, v],
+    )
+    .addHelpText(
+      'after',
+      `
+Prints a JSON summary (model path, report, validation metrics) on stdout; progress goes to stderr.
+
+Examples:
+  $ instr train configs/irmas.json
+  $ instr train train.json --set loop.epochs=3 --set outDir=runs/quick`,
+    )
+    .action(async (config: string, flags, cmd: Command) => {
+      setCode(await trainCommand(config, { ...flags, quiet: quiet(cmd) }, io));
+    });
+
+  program
     .command('serve')
     .description('HTTP service (classify, evaluate, OpenAPI docs) and the browser app')
     .option('-m, --model <file>', 'default model file')
@@ -245,6 +268,7 @@ Examples:
   $ instr tag ~/Samples --model model.onnx --out tags.csv
   $ instr eval data/dev/manifest.csv --model model.onnx --report report.html
   $ instr features song.flac --format png,npy
+  $ instr train train.json --set loop.epochs=5
   $ instr serve --model model.onnx
 
 Exit codes: 0 success, 1 failure (some file could not be processed), 2 usage error.
