@@ -331,7 +331,14 @@ export function initTensor(rng: Rng, shape: readonly number[], init: Init): Tens
  * const y = conv2d(b, x, src, { outChannels: 32, kernel: 3, padding: 1 });
  * ```
  */
-export type InitSource = Rng | { rng: Rng; cache?: Map<string, Tensor> };
+export type InitSource =
+  | Rng
+  | {
+      rng: Rng;
+      cache?: Map<string, Tensor>;
+      /** Register zero tensors instead of drawing values (for shape and size analysis). Default false. */
+      shapesOnly?: boolean;
+    };
 
 /**
  * Registers a parameter drawn from `init` (or reused from the source's cache), named `name` in the
@@ -359,6 +366,9 @@ export function createParam(
       `Cached initial value of "${full}" is [${value.dims.join(', ')}], but the layer needs [${shape.join(', ')}].`,
       { details: { key: full, expected: shape, actual: value.dims } },
     );
+  }
+  if (!value && !(source instanceof Rng) && source.shapesOnly) {
+    return b.param(name, Tensor.zeros(b.dtype, shape), options);
   }
   if (!value) {
     value = initTensor(rng, shape, init);

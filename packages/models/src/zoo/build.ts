@@ -331,9 +331,14 @@ export function describeModel(
   inputShape: readonly Dim[],
   options: { dtype?: FloatDType } = {},
 ): ModelDescription {
-  const built = buildModel(config, { inputShape });
+  const resolved = resolveModelConfig(config);
   const b = new GraphBuilder({ mode: 'eval', dtype: options.dtype ?? 'float32' });
-  const y = built.model(b, b.input('input', b.dtype, inputShape));
+  const y = forward(
+    b,
+    b.input('input', b.dtype, inputShape),
+    { rng: new Rng(0), shapesOnly: true },
+    resolved,
+  );
   const rows = new Map<string, LayerDescription>();
   const paramSize = new Map([...b.params.values()].map((p) => [p.name, p.value.size]));
   const counted = new Set<string>();
