@@ -92,6 +92,11 @@ describe('after training', () => {
     const tuned = tuneThresholds(val.labels, val.probabilities);
     expect(tuned.thresholds).toHaveLength(3);
     const g = tuneThresholds(val.labels, val.probabilities, { mode: 'global' });
+    // a class without validation positives keeps the global threshold
+    const noA = val.labels.clone();
+    for (let i = 0; i < 48; i++) noA.data[i * 3] = 0;
+    const t2 = tuneThresholds(noA, val.probabilities);
+    expect(t2.thresholds[0]).toBe(t2.global);
     expect(new Set(g.thresholds).size).toBe(1);
     const ev = await writeEvaluationReport(join(dir, 'report.html'), val.labels, val.probabilities, {
       instruments: toyInstruments,

@@ -19,6 +19,11 @@ export interface TuneThresholdsOptions {
   metric?: ThresholdMetric;
   /** Clip per-class thresholds to this range (very rare classes can end at extreme values). Default [0.05, 0.95]. */
   clip?: readonly [number, number];
+  /**
+   * Classes with fewer validation positives (or negatives) than this keep the global threshold: a per-class
+   * search on a handful of positives is noise (and with none it picks the lowest threshold). Default 5.
+   */
+  minSupport?: number;
 }
 
 /** Result of {@link tuneThresholds}. */
@@ -56,10 +61,15 @@ export function tuneThresholds(
   let thresholds = new Array<number>(k).fill(g.threshold);
   if (mode === 'per-class') {
     const [lo, hi] = options.clip ?? [0.05, 0.95];
-    thresholds = Array.from(
-      findBestThresholdsPerClass(labels, probabilities, { metric: options.metric }).thresholds,
-      (t) => Math.min(hi, Math.max(lo, t)),
-    );
+    const min = options.minSupport ?? 5;
+    const n = labels.dims[0]!;
+    const per = findBestThresholdsPerClass(labels, probabilities, { metric: options.metric }).thresholds;
+    thresholds = Array.from(per, (t, c) => {
+      let pos = 0;
+      for (let i = 0; i < n; i++) pos += Number(labels.data[i * k + c]) > 0.5 ? 1 : 0;
+      if (pos < min || n - pos < min) return g.threshold;
+      return Math.min(hi, Math.max(lo, t));
+    });
   }
   return {
     thresholds: thresholds.map((t) => Math.min(1, Math.max(0, t))),
