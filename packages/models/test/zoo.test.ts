@@ -138,7 +138,11 @@ describe('buildModel', () => {
     expect(() => freezeInstruments(['kick'], ['cel'])).toThrow(/kick/);
     const shared = buildModel({ backbone: { type: 'reference-cnn', channels: [2, 2, 2, 2] } });
     expect(() => shared.freeze(['cel'])).toThrow(ConfigError);
-    expect(instrumentParamPattern(['vio']).test('backbone.vio.stem.conv.weight')).toBe(true);
+    expect(instrumentParamPattern(['vio']).test('backbone.vio.stem.conv.weight')).toBe(false);
+    expect(instrumentParamPattern(['vio'], true).test('backbone.vio.stem.conv.weight')).toBe(true);
+    // a shared backbone scope that happens to equal a code is not frozen with a Fluffy head
+    const odd = buildModel({ ...cfg, instruments: ['block1', 'b'] });
+    expect((odd.freeze(['block1']).match as RegExp).test('backbone.block1.conv1.weight')).toBe(false);
   });
 
   it('per-instrument backbones are named backbone.<code>', () => {

@@ -182,27 +182,34 @@ function escapeRe(s: string): string {
 }
 
 /**
- * A RegExp matching the parameters that belong to the given instruments: `head.<code>.*` (Fluffy heads)
- * and `backbone.<code>.*` (per-instrument backbones).
+ * A RegExp matching the parameters that belong to the given instruments: their heads `head.<code>.*`
+ * (Fluffy), and with `perInstrument` also their backbones `backbone.<code>.*` (MobNet-style models).
  * @example
  * ```ts
  * instrumentParamPattern(['vio', 'cel']).test('head.vio.layers.0.linear.weight'); // true
+ * instrumentParamPattern(['vio'], true).test('backbone.vio.stem.conv.weight');    // true
  * ```
  */
-export function instrumentParamPattern(codes: readonly string[]): RegExp {
-  return new RegExp(`^(?:head|backbone)\\.(?:${codes.map(escapeRe).join('|')})\\.`);
+export function instrumentParamPattern(codes: readonly string[], perInstrument = false): RegExp {
+  return new RegExp(
+    `^${perInstrument ? '(?:head|backbone)' : 'head'}\\.(?:${codes.map(escapeRe).join('|')})\\.`,
+  );
 }
 
 /**
- * A frozen optimiser {@link ParamGroup} for the given instruments' heads (and per-instrument backbones),
- * the reference's `freeze_instrument_head(code)`. Unknown codes throw.
+ * A frozen optimiser {@link ParamGroup} for the given instruments' heads (and, with `perInstrument`, their
+ * backbones): the reference's `freeze_instrument_head(code)`. Unknown codes throw.
  * @throws {@link UnknownInstrumentError} for a code not in `instruments`.
  * @example
  * ```ts
  * const optimizer = { type: 'adamw', groups: [freezeInstruments(['vio'], built.instruments)] };
  * ```
  */
-export function freezeInstruments(codes: readonly string[], instruments: readonly string[]): ParamGroup {
+export function freezeInstruments(
+  codes: readonly string[],
+  instruments: readonly string[],
+  perInstrument = false,
+): ParamGroup {
   for (const c of codes) {
     if (!instruments.includes(c)) {
       throw new UnknownInstrumentError(
@@ -211,7 +218,7 @@ export function freezeInstruments(codes: readonly string[], instruments: readonl
       );
     }
   }
-  return { match: instrumentParamPattern(codes), frozen: true };
+  return { match: instrumentParamPattern(codes, perInstrument), frozen: true };
 }
 
 /**
@@ -261,7 +268,7 @@ export function buildModel(config: ModelConfig, options: BuildModelOptions = {})
           { details: { key: 'head.type', actual: resolved.head.type } },
         );
       }
-      return freezeInstruments(codes, resolved.instruments);
+      return freezeInstruments(codes, resolved.instruments, resolved.perInstrument);
     },
   };
 }
