@@ -99,7 +99,12 @@ export function runCli(
       stderr += d;
       check();
     });
+    // Also poll, for conditions on files rather than output.
+    const timer = options.killAfter ? setInterval(check, 5) : undefined;
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      clearInterval(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
   });
 }
