@@ -2,7 +2,13 @@ import { InvalidArgumentError } from '@instr/core';
 import type { Aggregation, ClassifyOptions } from '@instr/infer';
 import cliProgress from 'cli-progress';
 
-/** Where a command writes and what it knows about its terminal. */
+/**
+ * Where a command writes and what it knows about its terminal (default: the process's).
+ * @example
+ * ```ts
+ * await main(['classify', 'a.wav'], { stdout: myStream, cwd: '/data' } satisfies Partial<CliIO>);
+ * ```
+ */
 export interface CliIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
@@ -10,7 +16,13 @@ export interface CliIO {
   cwd: string;
 }
 
-/** Exit codes of `instr`. */
+/**
+ * Exit codes of `instr`: 0 success, 1 failure, 2 usage error.
+ * @example
+ * ```ts
+ * if ((await main(['classify', 'a.wav'])) === EXIT.usage) console.error('bad flags');
+ * ```
+ */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
 /** A usage error (bad flag value, missing argument): exit code 2. */

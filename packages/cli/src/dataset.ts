@@ -4,7 +4,13 @@ import { DatasetError, IOError } from '@instr/core';
 import { parse } from 'csv-parse/sync';
 import { isAudioPath } from './files.js';
 
-/** One labelled file of an evaluation set. */
+/**
+ * One labelled file of an evaluation set.
+ * @example
+ * ```ts
+ * const item: LabelledFile = { file: '/data/a.flac', labels: ['pia', 'voi'] };
+ * ```
+ */
 export interface LabelledFile {
   /** Absolute path. */
   file: string;

@@ -2,7 +2,13 @@ import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { IOError } from '@instr/core';
 
-/** File extensions `instr` treats as audio when walking folders (content is still sniffed when read). */
+/**
+ * File extensions `instr` treats as audio when walking folders (content is still sniffed when read).
+ * @example
+ * ```ts
+ * AUDIO_EXTENSIONS.includes('.flac'); // true
+ * ```
+ */
 export const AUDIO_EXTENSIONS: readonly string[] = [
   '.wav',
   '.wave',
@@ -13,7 +19,13 @@ export const AUDIO_EXTENSIONS: readonly string[] = [
   '.opus',
 ];
 
-/** True when `path` has one of {@link AUDIO_EXTENSIONS}. */
+/**
+ * True when `path` has one of {@link AUDIO_EXTENSIONS} (case-insensitive).
+ * @example
+ * ```ts
+ * isAudioPath('take.WAV'); // true
+ * ```
+ */
 export function isAudioPath(path: string): boolean {
   return AUDIO_EXTENSIONS.includes(extname(path).toLowerCase());
 }

@@ -1,6 +1,12 @@
 import { InstrError } from '@instr/core';
 
-/** Error codes the service adds to the `InstrError` codes (`INVALID_ARGUMENT`, `AUDIO_DECODE`, …). */
+/**
+ * Error codes the service adds to the `InstrError` codes (`INVALID_ARGUMENT`, `AUDIO_DECODE`, …).
+ * @example
+ * ```ts
+ * const code: ServiceErrorCode = 'BUSY'; // HTTP 429
+ * ```
+ */
 export type ServiceErrorCode =
   | 'BAD_REQUEST'
   | 'NOT_FOUND'
@@ -13,7 +19,13 @@ export type ServiceErrorCode =
   | 'NOT_READY'
   | 'INTERNAL';
 
-/** An error with an HTTP status, rendered as `{ error: { code, message, details } }`. */
+/**
+ * An error with an HTTP status, rendered as `{ error: { code, message, details } }`.
+ * @example
+ * ```ts
+ * throw new ServiceError(404, 'NOT_FOUND', 'No model "x.onnx".', { model: 'x.onnx' });
+ * ```
+ */
 export class ServiceError extends Error {
   constructor(
     readonly statusCode: number,

@@ -18,7 +18,13 @@ import { errorResponse, ServiceError } from './errors.js';
 import { BoundedQueue, withTimeout } from './limiter.js';
 import { ModelRegistry, parseModelSpec } from './models.js';
 
-/** Options of {@link createServer}. */
+/**
+ * Options of {@link createServer}.
+ * @example
+ * ```ts
+ * const options: ServerOptions = { model: 'model.onnx', limits: { fileBytes: 20e6, files: 8, seconds: 300 }, concurrency: 4 };
+ * ```
+ */
 export interface ServerOptions {
   /** Default model file (default: `@instr/infer`'s shipped model, when present). */
   model?: string;
@@ -71,7 +77,13 @@ function defaultAppDir(): string {
   return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? candidates[0]!;
 }
 
-/** The onnxruntime-web `dist` folder, whose `.wasm` and `.mjs` files the browser app loads from `/ort/`. */
+/**
+ * The onnxruntime-web `dist` folder, whose `.wasm` and `.mjs` files the browser app loads from `/ort/`.
+ * @example
+ * ```ts
+ * await app.register(fastifyStatic, { root: ortWebDistDir(), prefix: '/ort/' });
+ * ```
+ */
 export function ortWebDistDir(): string {
   const require = createRequire(import.meta.url);
   return dirname(require.resolve('onnxruntime-web'));

@@ -3,6 +3,12 @@ import { ServiceError } from './errors.js';
 /**
  * At most `concurrency` jobs at once and at most `queueSize` waiting; beyond that `run` rejects at once
  * with a 429 `BUSY` error, so an overloaded service sheds load instead of piling up requests.
+ * @example
+ * ```ts
+ * const queue = new BoundedQueue(2, 8);
+ * const release = await queue.acquire(); // throws ServiceError 429 when 2 run and 8 wait
+ * try { await work(); } finally { release(); }
+ * ```
  */
 export class BoundedQueue {
   private active = 0;

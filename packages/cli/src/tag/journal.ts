@@ -3,7 +3,13 @@ import { ConfigError, IOError } from '@instr/core';
 import type { ClassificationResult } from '@instr/infer';
 import type { ErrorInfo } from '../output.js';
 
-/** First line of a journal: what the run was started with. A rerun must match it to resume. */
+/**
+ * First line of a journal: what the run was started with. A rerun must match it to resume.
+ * @example
+ * ```ts
+ * const header: JournalHeader = { type: 'header', version: 1, model: sha256Hex, options: { topK: 3 } };
+ * ```
+ */
 export interface JournalHeader {
   type: 'header';
   version: 1;
@@ -13,7 +19,13 @@ export interface JournalHeader {
   options: unknown;
 }
 
-/** One finished file. `size` and `mtimeMs` detect files changed since they were tagged. */
+/**
+ * One finished file. `size` and `mtimeMs` detect files changed since they were tagged.
+ * @example
+ * ```ts
+ * const entry: JournalEntry = { type: 'failed', file: 'a.wav', size: 10, mtimeMs: 0, error: { code: 'AUDIO_DECODE', message: '…' } };
+ * ```
+ */
 export type JournalEntry =
   | { type: 'done'; file: string; size: number; mtimeMs: number; result: ClassificationResult }
   | { type: 'failed'; file: string; size: number; mtimeMs: number; error: ErrorInfo };
@@ -22,6 +34,12 @@ export type JournalEntry =
  * An append-only progress journal (NDJSON). Every entry is one `write()` of one complete line to a file
  * opened with `O_APPEND`, so an interrupted run leaves at most one torn last line, which {@link Journal.open}
  * drops (and cuts off) before appending again. A rerun skips the files whose `done` entry still matches.
+ * @example
+ * ```ts
+ * const journal = Journal.open('tags.csv.journal.ndjson', { type: 'header', version: 1, model: sha, options: {} });
+ * if (!journal.finished('a.wav', size, mtimeMs)) journal.append({ type: 'done', file: 'a.wav', size, mtimeMs, result });
+ * journal.close();
+ * ```
  */
 export class Journal {
   private constructor(
