@@ -644,6 +644,18 @@ PARITY = [
                           'head': {'type': 'fastai', 'hidden': [8], 'dropout': [0, 0]}, 'instruments': IRMAS[:4]}, [8, 1, 64, 64]),
     ('wav2vec group norm + linear', {'backbone': {'type': 'wav2vec-frontend', 'layers': [[8, 10, 5], [8, 3, 2], [8, 3, 2], [8, 2, 2]]},
                                      'instruments': IRMAS[:4]}, [4, 1, 800]),
+    ('wav2vec layer norm + fluffy(attention)', {'backbone': {'type': 'wav2vec-frontend', 'norm': 'layer', 'bias': True, 'layers': [[8, 10, 5], [8, 3, 2], [8, 3, 2]]},
+                                                'head': {'type': 'fluffy', 'head': {'type': 'attention', 'hidden': [4], 'activation': 'gelu', 'dropout': 0}},
+                                                'instruments': IRMAS[:3]}, [4, 1, 800]),
+    ('vgg11 + deep', {'backbone': {'type': 'vgg', 'depth': 11, 'width': 1 / 8},
+                      'head': {'type': 'deep', 'hidden': [8], 'dropout': 0},
+                      'instruments': IRMAS[:4], 'pool': 'max'}, [8, 1, 32, 32]),
+    # A batch-norm DeepHead (batch 8) or SiLU leaves near-zero gradients whose sign is float32 rounding noise;
+    # one AdamW step turns them into +-lr updates (1.3e-4 to 2.5e-4 relative logit error at step 2), so this
+    # net runs SGD (lr 0.05), which shows that the gradients themselves agree.
+    ('vgg11 + deep(batch norm, silu), SGD', {'backbone': {'type': 'vgg', 'depth': 11, 'width': 1 / 8},
+                                             'head': {'type': 'deep', 'hidden': [8], 'norm': 'batch', 'activation': 'silu', 'dropout': 0},
+                                             'instruments': IRMAS[:4], 'pool': 'max'}, [8, 1, 32, 32], 'sgd'),
 ]
 
 
@@ -661,7 +673,8 @@ def main():
         json.dump({'torch': torch.__version__, 'configs': counts}, f, indent=1)
 
     blobs, offset, nets = [], 0, []
-    for k, (name, cfg, shape) in enumerate(PARITY):
+    for k, (name, cfg, shape, *rest) in enumerate(PARITY):
+        optimizer = rest[0] if rest else 'adamw'
         torch.manual_seed(100 + k)
         net = Model(cfg)
         n = int(np.prod(shape))
@@ -692,7 +705,10 @@ def main():
         decay = [p for pn, p in net.named_parameters() if p.dim() >= 2 and not pn.endswith('layer_scale')]
         ids = {id(p) for p in decay}
         no_decay = [p for p in net.parameters() if id(p) not in ids]
-        opt = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.01}, {'params': no_decay, 'weight_decay': 0.0}], lr=1e-3)
+        if optimizer == 'sgd':
+            opt = torch.optim.SGD(net.parameters(), lr=0.05)
+        else:
+            opt = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.01}, {'params': no_decay, 'weight_decay': 0.0}], lr=1e-3)
         loss_fn = nn.BCEWithLogitsLoss()
         net.train()
         losses, logits = [], []
@@ -705,7 +721,7 @@ def main():
             losses.append(float(loss))
             logits.append(y.detach().numpy().reshape(-1).tolist())
         final = dump('final') if k == 0 else None
-        nets.append({'name': name, 'config': cfg, 'input': shape, 'inputSeed': 4 + k, 'targetSeed': 777 + k,
+        nets.append({'name': name, 'config': cfg, 'input': shape, 'optimizer': optimizer, 'inputSeed': 4 + k, 'targetSeed': 777 + k,
                      'losses': losses, 'logits': logits, 'init': init, 'final': final})
         print(f'parity {name}: {sum(p.numel() for p in net.parameters())} params, losses {losses}')
     with open(os.path.join(OUT, 'parity.bin'), 'wb') as f:

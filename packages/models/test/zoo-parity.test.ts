@@ -23,6 +23,7 @@ const parity = JSON.parse(readFileSync(join(dir, 'parity.json'), 'utf8')) as {
     name: string;
     config: ModelConfig;
     input: number[];
+    optimizer: 'adamw' | 'sgd';
     inputSeed: number;
     targetSeed: number;
     losses: number[];
@@ -109,7 +110,7 @@ function normRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
 // parameters per tensor by relative L2 norm: element-wise comparison is not meaningful after Adam steps in float32
 // (Adam normalises near-zero gradients to ±lr, and activations within rounding of a ReLU kink flip between
 // MLAS and PyTorch's kernels), as in the engine's parity test.
-describe('zoo nets match PyTorch over 3 AdamW steps', () => {
+describe('zoo nets match PyTorch over 3 AdamW (or SGD) steps', () => {
   for (const net of parity.nets) {
     it(net.name, async () => {
       const inputShape = ['N', ...net.input.slice(1)];
@@ -119,8 +120,9 @@ describe('zoo nets match PyTorch over 3 AdamW steps', () => {
         model: built.model,
         inputShape,
         targetShape: ['N', classes],
-        optimizer: { type: 'adamw', weightDecay: 0.01 },
+        optimizer: net.optimizer === 'sgd' ? { type: 'sgd' } : { type: 'adamw', weightDecay: 0.01 },
       });
+      const lr = net.optimizer === 'sgd' ? 0.05 : 1e-3;
       // identical names and shapes as the PyTorch state dict
       const mine = new Map([...artifacts.params, ...artifacts.buffers].map((p) => [p.name, p.value.dims]));
       const state = artifacts.initialState(); // optimiser slots zeroed
@@ -151,7 +153,7 @@ describe('zoo nets match PyTorch over 3 AdamW steps', () => {
         [net.input[0]!, classes],
       );
       for (let s = 0; s < 3; s++) {
-        const r = await session.trainStep(x, t, 1e-3);
+        const r = await session.trainStep(x, t, lr);
         expect(Math.abs(r.loss - net.losses[s]!) / net.losses[s]!, `loss ${s}`).toBeLessThan(1e-4);
         expect(maxRel(r.logits.data as Float32Array, net.logits[s]!), `logits ${s}`).toBeLessThan(1e-4);
       }
