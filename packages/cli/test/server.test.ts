@@ -80,6 +80,7 @@ describe('HTTP service (fastify.inject)', () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/classify', '/classify/stream', '/evaluate', '/models']),
     );
+    expect(Object.keys(doc.paths['/classify'].post.requestBody.content)).toEqual(['multipart/form-data']);
     const docs = await app.inject('/docs/');
     expect(docs.statusCode).toBe(200);
     expect(docs.body).toContain('swagger');

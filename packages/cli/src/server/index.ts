@@ -129,6 +129,29 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
         version: PKG_VERSION,
       },
     },
+    // Documents the multipart upload of the classify routes (their bodies are streamed, not validated).
+    transform: ({ schema, url }) => {
+      if (url === '/classify' || url === '/classify/stream') {
+        return {
+          schema: {
+            ...schema,
+            body: {
+              type: 'object',
+              required: ['file'],
+              properties: {
+                file: {
+                  type: 'array',
+                  items: { type: 'string', format: 'binary' },
+                  description: 'Audio files (WAV, FLAC, MP3, Ogg), one or many.',
+                },
+              },
+            },
+          } as typeof schema,
+          url,
+        };
+      }
+      return { schema, url };
+    },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(fastifyMultipart, {
