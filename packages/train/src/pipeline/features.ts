@@ -1,5 +1,5 @@
 import { type FeatureSpec, InvalidArgumentError, Tensor } from '@instr/core';
-import { type LogMelSpectrogramOptions, logMelSpectrogram } from '@instr/dsp';
+import { featureSpecOptions, type LogMelSpectrogramOptions, logMelSpectrogram } from '@instr/dsp';
 
 /**
  * The `@instr/dsp` `logMelSpectrogram` options of a {@link FeatureSpec} (model metadata) at `sampleRate`.
@@ -10,28 +10,8 @@ import { type LogMelSpectrogramOptions, logMelSpectrogram } from '@instr/dsp';
  * ```
  */
 export function logMelOptions(spec: FeatureSpec, sampleRate: number): LogMelSpectrogramOptions {
-  if (spec?.type !== 'logmel') {
-    throw new InvalidArgumentError(`Feature spec type must be "logmel", got ${JSON.stringify(spec?.type)}.`, {
-      details: { key: 'features.type', actual: spec?.type },
-    });
-  }
-  return {
-    sampleRate,
-    nFft: spec.nFft,
-    hopLength: spec.hopLength,
-    ...(spec.winLength !== undefined ? { winLength: spec.winLength } : {}),
-    nMels: spec.nMels,
-    fmin: spec.fmin,
-    ...(spec.fmax !== null && spec.fmax !== undefined ? { fmax: spec.fmax } : {}),
-    htk: spec.htk,
-    norm: spec.melNorm,
-    center: spec.center,
-    padMode: spec.padMode,
-    power: spec.power,
-    ref: spec.db.ref,
-    amin: spec.db.amin,
-    topDb: spec.db.topDb,
-  };
+  // One mapping for training and inference: @instr/dsp's, which @instr/infer uses too.
+  return featureSpecOptions(spec, sampleRate);
 }
 
 /**
