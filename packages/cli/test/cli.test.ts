@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpy } from '@instr/core';
 import { describe, expect, it } from 'vitest';
@@ -231,6 +231,21 @@ describe('instr tag', () => {
     expect(json.code).toBe(0);
     expect(json.stderr).toBe('');
     expect(JSON.parse(readFileSync(join(dir, 'tags.json'), 'utf8'))).toHaveLength(48);
+    // Ctrl-C: stops dispatching, finishes the files in flight, keeps the journal, exits 130.
+    rmSync(`${out}.journal.ndjson`);
+    const interrupted = await runCli(['tag', lib, '-m', modelPath, '-o', out, '-j', '2'], {
+      mode: 'built',
+      killSignal: 'SIGINT',
+      killAfter: () => {
+        const journal = `${out}.journal.ndjson`;
+        return existsSync(journal) && readFileSync(journal, 'utf8').split('\n').length > 4;
+      },
+    });
+    expect(interrupted.code).toBe(130);
+    expect(interrupted.stderr).toContain('interrupted; run the same command again to resume');
+    const resumed = await runCli(['tag', lib, '-m', modelPath, '-o', out, '-j', '2']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toMatch(/resuming from .*: \d+ of 48 files already tagged/);
     const notDir = await runCli(['tag', clips[0]!.file, '-m', modelPath]);
     expect(notDir.code).toBe(2);
   });

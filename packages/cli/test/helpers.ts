@@ -82,14 +82,19 @@ export function runCli(
     env?: Record<string, string>;
     mode?: 'source' | 'built';
     killAfter?: (stderr: string, stdout: string) => boolean;
+    killSignal?: NodeJS.Signals;
   } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(args, options.mode ?? 'source', options);
     let stdout = '';
     let stderr = '';
+    let killed = false;
     const check = () => {
-      if (options.killAfter?.(stderr, stdout)) child.kill('SIGKILL');
+      if (!killed && options.killAfter?.(stderr, stdout)) {
+        killed = true;
+        child.kill(options.killSignal ?? 'SIGKILL');
+      }
     };
     child.stdout.on('data', (d) => {
       stdout += d;
