@@ -82,7 +82,15 @@ async function writeRealClips(work: string, qualities: ResampleQuality[]): Promi
   }
 }
 
-export async function runResampleBench(): Promise<void> {
+/** Summary of {@link runResampleBench}: ms of `default` quality, torchaudio ms and SNRs (null if not measured). */
+export interface ResampleBenchResult {
+  oursMs: number;
+  torchMs: number | null;
+  snrDb: number | null;
+  torchSnrDb: number | null;
+}
+
+export async function runResampleBench(): Promise<ResampleBenchResult> {
   const x = testSignal(60, 44100);
   const qualities: ResampleQuality[] = ['fast', 'default', 'best', 'polyphase'];
   const ours: Record<string, number> = {};
@@ -146,6 +154,12 @@ export async function runResampleBench(): Promise<void> {
   } else {
     console.log('  (no /usr/bin/python3 with numpy/scipy: reference not measured)');
   }
+  return {
+    oursMs: ours.default!,
+    torchMs: ref ?? null,
+    snrDb: py?.snr.default ?? null,
+    torchSnrDb: py?.snr.torchaudio ?? null,
+  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await runResampleBench();

@@ -53,7 +53,15 @@ function torchMs(): number | null {
   }
 }
 
-export async function benchSpectral(): Promise<void> {
+/** Summary of {@link benchSpectral}: best ms of ours, torchaudio and headless Chromium (null if not measured). */
+export interface SpectralBenchResult {
+  oursMs: number;
+  torchMs: number | null;
+  browserMs: number | null;
+  browserWasm: boolean | null;
+}
+
+export async function benchSpectral(): Promise<SpectralBenchResult> {
   const y = signal(SR * SECONDS);
   const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
   console.log(
@@ -96,9 +104,13 @@ export async function benchSpectral(): Promise<void> {
   } else {
     console.log('  torchaudio not available at /usr/bin/python3: no ratio');
   }
+  let browserMs: number | null = null;
+  let browserWasm: boolean | null = null;
   try {
     const b = await browserLogMel();
     if (b) {
+      browserMs = b.ms;
+      browserWasm = b.wasm;
       const vs = torch !== null ? `, ${(torch / b.ms).toFixed(2)}x torchaudio` : '';
       console.log(
         `  headless Chromium (${b.wasm ? 'WebAssembly SIMD' : 'JavaScript'}): ${fmt(b.ms)} (${((SECONDS * 1000) / b.ms).toFixed(0)}x realtime${vs})`,
@@ -107,6 +119,7 @@ export async function benchSpectral(): Promise<void> {
   } catch (e) {
     console.log(`  browser run failed: ${String(e)}`);
   }
+  return { oursMs: ours, torchMs: torch, browserMs, browserWasm };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await benchSpectral();
