@@ -14,7 +14,8 @@ export default defineConfig([
     sourcemap: true,
     clean: false,
     target: 'es2022',
-    splitting: false,
+    // Commands load their dependencies (Fastify, onnxruntime, @instr/train…) only when they run.
+    splitting: true,
     dts: false,
   },
 ]);

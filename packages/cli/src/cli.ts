@@ -1,11 +1,5 @@
 import { InstrError } from '@instr/core';
 import { Command, CommanderError, InvalidArgumentError as CommanderArgError, Option } from 'commander';
-import { classifyCommand } from './commands/classify.js';
-import { evalCommand } from './commands/eval.js';
-import { featuresCommand } from './commands/features.js';
-import { serveCommand } from './commands/serve.js';
-import { tagCommand } from './commands/tag.js';
-import { trainCommand } from './commands/train.js';
 import {
   AGGREGATIONS,
   type CliIO,
@@ -94,7 +88,13 @@ Examples:
   $ instr classify take.wav -m model.onnx --threshold pia=0.3,voi=0.6 --top-k 3 --timeline`,
     )
     .action(async (inputs: string[], flags, cmd: Command) => {
-      setCode(await classifyCommand(inputs, { ...flags, quiet: quiet(cmd) }, io));
+      setCode(
+        await (await import('./commands/classify.js')).classifyCommand(
+          inputs,
+          { ...flags, quiet: quiet(cmd) },
+          io,
+        ),
+      );
     });
 
   classifyFlags(
@@ -123,7 +123,7 @@ Examples:
   $ instr tag ~/Samples -m model.onnx --out tags.json --sidecar`,
     )
     .action(async (dir: string, flags, cmd: Command) => {
-      setCode(await tagCommand(dir, { ...flags, quiet: quiet(cmd) }, io));
+      setCode(await (await import('./commands/tag.js')).tagCommand(dir, { ...flags, quiet: quiet(cmd) }, io));
     });
 
   classifyFlags(
@@ -146,7 +146,9 @@ Examples:
   $ instr eval IRMAS-TestingData --model model.onnx --threshold 0.3 --json metrics.json`,
     )
     .action(async (dataset: string, flags, cmd: Command) => {
-      setCode(await evalCommand(dataset, { ...flags, quiet: quiet(cmd) }, io));
+      setCode(
+        await (await import('./commands/eval.js')).evalCommand(dataset, { ...flags, quiet: quiet(cmd) }, io),
+      );
     });
 
   program
@@ -185,7 +187,13 @@ Examples:
   $ instr features take.flac --model model.onnx --format svg,json --out out/take`,
     )
     .action(async (file: string, flags, cmd: Command) => {
-      setCode(await featuresCommand(file, { ...flags, quiet: quiet(cmd) }, io));
+      setCode(
+        await (await import('./commands/features.js')).featuresCommand(
+          file,
+          { ...flags, quiet: quiet(cmd) },
+          io,
+        ),
+      );
     });
 
   program
@@ -207,7 +215,9 @@ Examples:
   $ instr train train.json --set loop.epochs=3 --set outDir=runs/quick`,
     )
     .action(async (config: string, flags, cmd: Command) => {
-      setCode(await trainCommand(config, { ...flags, quiet: quiet(cmd) }, io));
+      setCode(
+        await (await import('./commands/train.js')).trainCommand(config, { ...flags, quiet: quiet(cmd) }, io),
+      );
     });
 
   program
@@ -257,7 +267,7 @@ Examples:
   $ curl -F file=@take.wav 'http://127.0.0.1:8090/classify?topK=3'`,
     )
     .action(async (flags, cmd: Command) => {
-      setCode(await serveCommand({ ...flags, quiet: quiet(cmd) }, io));
+      setCode(await (await import('./commands/serve.js')).serveCommand({ ...flags, quiet: quiet(cmd) }, io));
     });
 
   program.addHelpText(
