@@ -22,4 +22,10 @@ if ((${#need[@]})) && [[ "$(id -u)" == 0 ]] && [[ "${INSTR_SKIP_APT:-}" != 1 ]];
 fi
 
 echo "› pnpm install"
-pnpm install --frozen-lockfile --reporter=silent
+log=$(mktemp)
+if ! pnpm install --frozen-lockfile >"$log" 2>&1; then
+  cat "$log"
+  echo "pnpm install failed (see above)" >&2
+  exit 1
+fi
+tail -n 3 "$log"
