@@ -305,6 +305,59 @@ describe('HTTP service on 127.0.0.1', () => {
     }
   });
 
+  it('rejects oversize, non-audio, corrupt, too many files and escaping paths over real sockets, and stays up', async () => {
+    const root = tempDir('instr-server-http-');
+    const app = await createServer({
+      model: modelPath,
+      dataRoots: [root],
+      limits: { fileBytes: 200_000, files: 2, seconds: 30 },
+      appDir: false,
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    const url = `http://127.0.0.1:${port}`;
+    const upload = async (files: { name: string; bytes: Uint8Array }[]) => {
+      const form = new FormData();
+      for (const f of files)
+        form.append('file', new Blob([new Uint8Array(f.bytes)], { type: 'audio/wav' }), f.name);
+      const r = await fetch(`${url}/classify`, { method: 'POST', body: form });
+      return { status: r.status, body: await r.json() };
+    };
+    try {
+      const big = await upload([{ name: 'big.wav', bytes: wav([true, false, false], 8, 40) }]);
+      expect([big.status, big.body.error.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+      const text = await upload([
+        { name: 'a.wav', bytes: new TextEncoder().encode('<html>not audio</html>') },
+      ]);
+      expect([text.status, text.body.error.code]).toEqual([415, 'UNSUPPORTED_FORMAT']);
+      const cut = await upload([
+        { name: 'cut.wav', bytes: wav([true, false, false], 1, 41).subarray(0, 50) },
+      ]);
+      expect([cut.status, cut.body.error.code]).toEqual([422, 'AUDIO_DECODE']);
+      const three = Array.from({ length: 3 }, (_, i) => ({
+        name: `${i}.wav`,
+        bytes: wav([true, false, false], 1, 42 + i),
+      }));
+      const many = await upload(three);
+      expect([many.status, many.body.error.code]).toEqual([413, 'TOO_MANY_FILES']);
+      for (const dataset of ['../../etc/passwd', '/etc/passwd']) {
+        const r = await fetch(`${url}/evaluate`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ dataset }),
+        });
+        expect(r.status).toBe(403);
+        expect((await r.json()).error.code).toBe('FORBIDDEN_PATH');
+      }
+      const ok = await upload([{ name: 'ok.wav', bytes: wav([false, false, true], 1, 50) }]);
+      expect(ok.status).toBe(200);
+      expect(ok.body.results[0].labels).toEqual(['click']);
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('serves a bounded load test with no errors and bounded memory', async () => {
     const app = await createServer({ model: modelPath, concurrency: 2, queueSize: 16, appDir: false });
     await app.listen({ host: '127.0.0.1', port: 0 });
