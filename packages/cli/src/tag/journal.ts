@@ -1,4 +1,12 @@
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
 import { ConfigError, IOError } from '@instr/core';
 import type { ClassificationResult } from '@instr/infer';
 import type { ErrorInfo } from '../output.js';
@@ -96,10 +104,16 @@ export class Journal {
     return journal;
   }
 
-  /** Appends an entry as one line. */
+  private unsynced = 0;
+
+  /** Appends an entry as one line; flushes to disk every 64 entries (and on close). */
   append(entry: JournalEntry): void {
     this.entries.set(entry.file, entry);
     this.write(entry);
+    if (++this.unsynced >= 64) {
+      fdatasyncSync(this.fd);
+      this.unsynced = 0;
+    }
   }
 
   /** The finished entry of `file` if it still matches the file's size and modification time. */
@@ -109,6 +123,7 @@ export class Journal {
   }
 
   close(): void {
+    fdatasyncSync(this.fd);
     closeSync(this.fd);
   }
 
