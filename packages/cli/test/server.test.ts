@@ -266,6 +266,29 @@ describe('HTTP service (fastify.inject)', () => {
   });
 });
 
+describe('HTTP service timeouts', () => {
+  it('answers 504 TIMEOUT when processing takes longer than timeoutMs, and the slot is released', async () => {
+    const app = await createServer({
+      model: modelPath,
+      timeoutMs: 5,
+      concurrency: 1,
+      queueSize: 0,
+      appDir: false,
+    });
+    try {
+      const body = multipart([{ name: 'long.wav', bytes: wav([true, true, true], 60, 60) }]);
+      const r = await app.inject({ method: 'POST', url: '/classify', ...body });
+      expect(r.statusCode).toBe(504);
+      expect(r.json().error).toMatchObject({ code: 'TIMEOUT', details: { timeoutMs: 5 } });
+      // The work that timed out still finishes (ONNX Runtime cannot be cancelled) and then frees its slot.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect((await app.inject('/health')).json()).toMatchObject({ active: 0, waiting: 0 });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('HTTP service on 127.0.0.1', () => {
   it('answers 429 when the queue is full, then recovers', async () => {
     const app = await createServer({ model: modelPath, concurrency: 1, queueSize: 0, appDir: false });

@@ -15,7 +15,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { evaluateDataset } from '../commands/eval.js';
 import { loadEvalDataset } from '../dataset.js';
 import { errorResponse, ServiceError } from './errors.js';
-import { BoundedQueue, withTimeout } from './limiter.js';
+import { BoundedQueue, runBounded } from './limiter.js';
 import { ModelRegistry, parseModelSpec } from './models.js';
 
 /**
@@ -363,34 +363,30 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
       },
     },
     async (request, reply) => {
-      const release = await queue.acquire();
-      try {
-        return await withTimeout(
-          (async () => {
-            const results: ({ file: string } & (ClassificationResult | { error: unknown }))[] = [];
-            let firstError: ReturnType<typeof errorResponse> | undefined;
-            for await (const u of uploads(request)) {
-              try {
-                results.push({ file: u.filename, ...(await classifyBytes(u.bytes, u.filename, u.options)) });
-              } catch (error) {
-                const r = perFileError(error);
-                if (r.status >= 500 && !(error instanceof ServiceError)) throw error;
-                firstError ??= r;
-                results.push({ file: u.filename, ...r.body });
-              }
+      return await runBounded(
+        queue,
+        async () => {
+          const results: ({ file: string } & (ClassificationResult | { error: unknown }))[] = [];
+          let firstError: ReturnType<typeof errorResponse> | undefined;
+          for await (const u of uploads(request)) {
+            try {
+              results.push({ file: u.filename, ...(await classifyBytes(u.bytes, u.filename, u.options)) });
+            } catch (error) {
+              const r = perFileError(error);
+              if (r.status >= 500 && !(error instanceof ServiceError)) throw error;
+              firstError ??= r;
+              results.push({ file: u.filename, ...r.body });
             }
-            const ok = results.some((r) => !('error' in r));
-            if (!ok && firstError) {
-              return reply.status(firstError.status).send({ ...firstError.body, results });
-            }
-            return { results };
-          })(),
-          timeoutMs,
-          'Classification',
-        );
-      } finally {
-        release();
-      }
+          }
+          const ok = results.some((r) => !('error' in r));
+          if (!ok && firstError) {
+            return reply.status(firstError.status).send({ ...firstError.body, results });
+          }
+          return { results };
+        },
+        timeoutMs,
+        'Classification',
+      );
     },
   );
 
@@ -527,38 +523,34 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     async (request) => {
       const body = request.body;
       const path = await datasetPath(body.dataset);
-      const release = await queue.acquire();
-      try {
-        return await withTimeout(
-          (async () => {
-            const items = await loadEvalDataset(path);
-            const classifier = await registry.classifier(body.model ?? 'default');
-            const r = await evaluateDataset(classifier, items, {
-              ...(body.thresholds !== undefined ? { threshold: body.thresholds } : {}),
-              ...(body.aggregation ? { aggregation: body.aggregation } : {}),
-              ignoreUnknownLabels: body.ignoreUnknownLabels,
-            });
-            const ev = r.evaluation;
-            const rootOf = (f: string) => {
-              const root = roots.find((x) => !relative(x, f).startsWith('..'));
-              return root ? relative(root, f) : f;
-            };
-            return {
-              dataset: body.dataset,
-              model: classifier.metadata.name,
-              files: ev.numExamples,
-              skipped: r.files.filter((f) => f.error).map((f) => ({ file: rootOf(f.file), error: f.error })),
-              thresholds: ev.thresholds,
-              summary: ev.summary,
-              perClass: ev.perClass,
-            };
-          })(),
-          timeoutMs,
-          'Evaluation',
-        );
-      } finally {
-        release();
-      }
+      return await runBounded(
+        queue,
+        async () => {
+          const items = await loadEvalDataset(path);
+          const classifier = await registry.classifier(body.model ?? 'default');
+          const r = await evaluateDataset(classifier, items, {
+            ...(body.thresholds !== undefined ? { threshold: body.thresholds } : {}),
+            ...(body.aggregation ? { aggregation: body.aggregation } : {}),
+            ignoreUnknownLabels: body.ignoreUnknownLabels,
+          });
+          const ev = r.evaluation;
+          const rootOf = (f: string) => {
+            const root = roots.find((x) => !relative(x, f).startsWith('..'));
+            return root ? relative(root, f) : f;
+          };
+          return {
+            dataset: body.dataset,
+            model: classifier.metadata.name,
+            files: ev.numExamples,
+            skipped: r.files.filter((f) => f.error).map((f) => ({ file: rootOf(f.file), error: f.error })),
+            thresholds: ev.thresholds,
+            summary: ev.summary,
+            perClass: ev.perClass,
+          };
+        },
+        timeoutMs,
+        'Evaluation',
+      );
     },
   );
 

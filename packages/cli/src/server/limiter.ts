@@ -62,3 +62,30 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Runs `work` in a slot of `queue` (429 when full) and answers 504 after `ms`. The slot is released when the
+ * work itself ends, not at the timeout: ONNX Runtime cannot be cancelled, so timed-out work still counts
+ * against the concurrency limit until it finishes.
+ * @example
+ * ```ts
+ * const result = await runBounded(queue, () => classify(bytes), 120_000, 'Classification');
+ * ```
+ */
+export async function runBounded<T>(
+  queue: BoundedQueue,
+  work: () => Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
+  const release = await queue.acquire();
+  let promise: Promise<T>;
+  try {
+    promise = work();
+  } catch (error) {
+    release();
+    throw error;
+  }
+  promise.then(release, release);
+  return withTimeout(promise, ms, what);
+}
