@@ -298,6 +298,15 @@ export function onsetDetectFromEnvelope(
  */
 export function onsetBacktrack(events: ArrayLike<number>, energy: ArrayLike<number>): Int32Array {
   checkSignal('onsetBacktrack', energy, 1, 'energy');
+  for (let e = 0; e < events.length; e++) {
+    const ev = events[e]!;
+    if (!Number.isInteger(ev) || ev < 0 || ev >= energy.length) {
+      throw new InvalidArgumentError(
+        `onsetBacktrack: event ${e} is ${ev}, not a frame index in [0, ${energy.length}) of energy.`,
+        { details: { key: 'events', index: e, expected: `integer in [0, ${energy.length})`, actual: ev } },
+      );
+    }
+  }
   const minima: number[] = [0];
   for (let i = 1; i + 1 < energy.length; i++) {
     if (energy[i]! <= energy[i - 1]! && energy[i]! < energy[i + 1]!) minima.push(i);

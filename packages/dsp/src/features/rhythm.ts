@@ -102,6 +102,9 @@ export function tempogram(envelope: ArrayLike<number>, options: TempogramOptions
  * ```
  */
 export function tempoFrequencies(nBins: number, sampleRate: number, hopLength = 512): Float64Array {
+  checkInt('tempoFrequencies', 'nBins', nBins, 1);
+  checkPositive('tempoFrequencies', 'sampleRate', sampleRate);
+  checkInt('tempoFrequencies', 'hopLength', hopLength, 1);
   const out = new Float64Array(nBins);
   out[0] = Number.POSITIVE_INFINITY;
   for (let k = 1; k < nBins; k++) out[k] = (60 * sampleRate) / (hopLength * k);

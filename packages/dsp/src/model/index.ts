@@ -10,6 +10,12 @@ import { type LogMelSpectrogramOptions, logMelSpectrogram } from '../spectral/in
  * ```
  */
 export function featureSpecOptions(spec: FeatureSpec, sampleRate: number): LogMelSpectrogramOptions {
+  if (typeof sampleRate !== 'number' || !Number.isFinite(sampleRate) || sampleRate <= 0) {
+    throw new InvalidArgumentError(
+      `featureSpecOptions: sampleRate must be a positive, finite number of Hz, got ${String(sampleRate)}.`,
+      { details: { key: 'sampleRate', expected: '> 0', actual: sampleRate } },
+    );
+  }
   if (spec.type !== 'logmel') {
     throw new InvalidArgumentError(
       `Unsupported feature type "${String(spec.type)}"; instr models use "logmel".`,
@@ -37,8 +43,23 @@ export function featureSpecOptions(spec: FeatureSpec, sampleRate: number): LogMe
   };
 }
 
-/** Number of feature frames a window of `samples` samples yields under `spec`. */
+/**
+ * Number of feature frames a window of `samples` samples yields under `spec`
+ * (`1 + ⌊samples / hop⌋` when centred, else `1 + ⌊(samples − nFft) / hop⌋`).
+ *
+ * @example
+ * ```ts
+ * featureFrames(48000, meta.features); // 301 for 16 kHz, hop 160, centred
+ * ```
+ */
 export function featureFrames(samples: number, spec: FeatureSpec): number {
+  const min = spec.center ? 0 : spec.nFft;
+  if (!Number.isInteger(samples) || samples < min) {
+    throw new InvalidArgumentError(
+      `featureFrames: samples must be an integer ≥ ${min}${spec.center ? '' : ' (nFft, as center is false)'}, got ${samples}.`,
+      { details: { key: 'samples', expected: `integer ≥ ${min}`, actual: samples } },
+    );
+  }
   return spec.center
     ? 1 + Math.floor(samples / spec.hopLength)
     : 1 + Math.floor((samples - spec.nFft) / spec.hopLength);
@@ -58,6 +79,7 @@ export function modelInput(
   samples: Float32Array,
   meta: Pick<ModelMetadata, 'features' | 'sampleRate' | 'normalization'>,
 ): Tensor<'float32'> {
+  checkNormalization(meta.normalization, 'modelInput');
   const x = logMelSpectrogram(samples, featureSpecOptions(meta.features, meta.sampleRate));
   const { mean, std } = meta.normalization;
   const inv = 1 / std;
@@ -85,10 +107,34 @@ export function modelInputBatch(
       },
     );
   }
+  checkNormalization(meta.normalization, 'modelInputBatch');
   const [n, length] = windows.dims as [number, number];
   const frames = featureFrames(length, meta.features);
   const per = meta.features.nMels * frames;
   const out = new Float32Array(n * per);
   for (let w = 0; w < n; w++) out.set(modelInput(windows.at(w).data, meta).data, w * per);
   return new Tensor('float32', out, [n, 1, meta.features.nMels, frames]);
+}
+
+/** `mean` finite and `std` finite and > 0, or an InvalidArgumentError (x − mean) / std would turn into NaN/∞. */
+function checkNormalization(norm: ModelMetadata['normalization'], fn: string): void {
+  const { mean, std } = norm ?? ({} as ModelMetadata['normalization']);
+  if (
+    typeof mean !== 'number' ||
+    !Number.isFinite(mean) ||
+    typeof std !== 'number' ||
+    !Number.isFinite(std) ||
+    std <= 0
+  ) {
+    throw new InvalidArgumentError(
+      `${fn}: normalization needs a finite mean and a finite std > 0, got mean ${String(mean)}, std ${String(std)}.`,
+      {
+        details: {
+          key: 'normalization',
+          expected: 'finite mean, std > 0',
+          actual: `${String(mean)}, ${String(std)}`,
+        },
+      },
+    );
+  }
 }

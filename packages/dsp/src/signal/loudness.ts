@@ -1,5 +1,5 @@
 import { type Audio, assertAudio, InvalidArgumentError, InvalidAudioError } from '@instr/core';
-import { checkArrayLike, checkFinite } from './validate.js';
+import { checkArrayLike, checkFinite, checkPositive } from './validate.js';
 
 /** Mono samples or an {@link Audio}; measures pool all channels. */
 export type SignalOrAudio = ArrayLike<number> | Audio;
@@ -74,6 +74,7 @@ export function rmsLevel(x: SignalOrAudio): number {
  * ```
  */
 export function kWeightingCoefficients(sampleRate: number): [number[], number[]] {
+  checkPositive('kWeightingCoefficients', 'sampleRate', sampleRate, 'a positive, finite sample rate in Hz');
   // Analogue prototypes of the 48 kHz filters of ITU-R BS.1770, mapped to any rate with the bilinear
   // transform as libebur128 and FFmpeg do. At 48 kHz these reproduce the standard's coefficients.
   let f0 = 1681.974450955533;

@@ -1,10 +1,6 @@
 import { InvalidArgumentError, Tensor } from '@instr/core';
-import {
-  buildMelBank,
-  getRealFFTPlan,
-  type LogMelSpectrogramOptions,
-  type MelBank,
-} from '../spectral/index.js';
+import { getRealFFTPlan, type LogMelSpectrogramOptions } from '../spectral/index.js';
+import { buildMelBank, type MelBank } from '../spectral/mel.js';
 import { type PadMode, resolveStft, type StftConfig } from '../spectral/stft.js';
 import { checkArrayLike, checkFinite } from './validate.js';
 

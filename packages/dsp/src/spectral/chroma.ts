@@ -190,6 +190,7 @@ export interface PitchTuningOptions {
  */
 export function pitchTuning(frequencies: ArrayLike<number>, options: PitchTuningOptions = {}): number {
   const fn = 'pitchTuning';
+  checkFinite(frequencies, fn, 'frequencies');
   const resolution = checkPositive(options.resolution ?? 0.01, fn, 'resolution');
   if (resolution >= 1) {
     throw new InvalidArgumentError(`${fn}: resolution must be in (0, 1), got ${resolution}.`, {

@@ -111,6 +111,7 @@ function fromDb(S: FloatTensor, exponent: number, options: FromDbOptions, fn: st
     });
   }
   const data = S.data;
+  checkFinite(data, fn, 'S');
   const out = S.dtype === 'float64' ? new Float64Array(data.length) : new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) out[i] = ref * 10 ** (0.1 * exponent * data[i]!);
   return new Tensor(S.dtype, out as never, S.dims) as FloatTensor;

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, ShapeError } from '@instr/core';
+import { checkFinite } from './util.js';
 
 /**
  * Fast Fourier transforms of any length, in float64.
@@ -980,6 +981,8 @@ export function fft(re: ArrayLike<number>, im?: ArrayLike<number>, n: number = r
       details: { expected: re.length, actual: im.length },
     });
   }
+  checkFinite(re, 'fft', 're');
+  if (im) checkFinite(im, 'fft', 'im');
   const xr = toF64(re, n);
   const xi = im ? toF64(im, n) : new Float64Array(n);
   const out = { re: new Float64Array(n), im: new Float64Array(n) };
@@ -996,6 +999,13 @@ export function fft(re: ArrayLike<number>, im?: ArrayLike<number>, n: number = r
  */
 export function ifft(re: ArrayLike<number>, im: ArrayLike<number>, n: number = re.length): ComplexArray {
   checkLength(n, 'ifft');
+  if (im.length !== re.length) {
+    throw new ShapeError(`ifft: re has ${re.length} elements, im has ${im.length}.`, {
+      details: { expected: re.length, actual: im.length },
+    });
+  }
+  checkFinite(re, 'ifft', 're');
+  checkFinite(im, 'ifft', 'im');
   const xr = toF64(re, n);
   const xi = toF64(im, n);
   const out = { re: new Float64Array(n), im: new Float64Array(n) };
@@ -1012,6 +1022,7 @@ export function ifft(re: ArrayLike<number>, im: ArrayLike<number>, n: number = r
  */
 export function rfft(x: ArrayLike<number>, n: number = x.length): ComplexArray {
   checkLength(n, 'rfft');
+  checkFinite(x, 'rfft', 'x');
   const plan = getRealFFTPlan(n);
   const out = { re: new Float64Array(plan.bins), im: new Float64Array(plan.bins) };
   plan.forward(x.length === n ? x : toF64(x, n), out.re, out.im);
@@ -1033,6 +1044,8 @@ export function irfft(
   n: number = 2 * (re.length - 1),
 ): Float64Array {
   checkLength(n, 'irfft');
+  checkFinite(re, 'irfft', 're');
+  checkFinite(im, 'irfft', 'im');
   const plan = getRealFFTPlan(n);
   const out = new Float64Array(n);
   plan.inverse(toF64(re, plan.bins), toF64(im, plan.bins), out);

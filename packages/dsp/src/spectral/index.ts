@@ -7,12 +7,8 @@ export * from './db.js';
 export * from './fft.js';
 export * from './features.js';
 export {
-  /** @internal Used by StreamingLogMel. */
-  buildMelBank,
   fftFrequencies,
   hzToMel,
-  /** @internal Used by StreamingLogMel. */
-  type MelBank,
   type MelFilterbankOptions,
   type MelNorm,
   type MelScaleOptions,

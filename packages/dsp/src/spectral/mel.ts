@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Tensor } from '@instr/core';
 import { frameCount, forEachFrame, paddedSample, resolveStft, type StftOptions } from './stft.js';
 import {
+  checkFinite,
   checkInt,
   checkMatrix,
   checkPositive,
@@ -32,6 +33,7 @@ const LOGSTEP = Math.log(6.4) / 27;
  * ```
  */
 export function hzToMel(hz: number, options: MelScaleOptions = {}): number {
+  checkScalar(hz, 'hzToMel', 'hz');
   if (options.htk) return 2595 * Math.log10(1 + hz / 700);
   if (hz >= MIN_LOG_HZ) return MIN_LOG_MEL + Math.log(hz / MIN_LOG_HZ) / LOGSTEP;
   return hz / F_SP;
@@ -45,9 +47,19 @@ export function hzToMel(hz: number, options: MelScaleOptions = {}): number {
  * ```
  */
 export function melToHz(mel: number, options: MelScaleOptions = {}): number {
+  checkScalar(mel, 'melToHz', 'mel');
   if (options.htk) return 700 * (10 ** (mel / 2595) - 1);
   if (mel >= MIN_LOG_MEL) return MIN_LOG_HZ * Math.exp(LOGSTEP * (mel - MIN_LOG_MEL));
   return F_SP * mel;
+}
+
+/** A finite number, or an InvalidArgumentError naming `key`. */
+function checkScalar(v: number, fn: string, key: string): void {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new InvalidArgumentError(`${fn}: ${key} must be a finite number, got ${String(v)}.`, {
+      details: { key, expected: 'finite number', actual: String(v) },
+    });
+  }
 }
 
 /** numpy.linspace(start, stop, num) with numpy's rounding. */
@@ -78,6 +90,8 @@ export function melFrequencies(
   options: MelScaleOptions = {},
 ): Float64Array {
   checkInt(nMels, 'melFrequencies', 'nMels', 1);
+  checkScalar(fmin, 'melFrequencies', 'fmin');
+  checkScalar(fmax, 'melFrequencies', 'fmax');
   const mels = linspace(hzToMel(fmin, options), hzToMel(fmax, options), nMels);
   for (let i = 0; i < nMels; i++) mels[i] = melToHz(mels[i]!, options);
   return mels;
@@ -357,6 +371,7 @@ export function melFromSpectrogram(
 ): Tensor<'float32'> {
   const fn = 'melFromSpectrogram';
   checkMatrix(S, fn);
+  checkFinite(S.data, fn, 'S');
   const bins = S.dims[0]!;
   const nFrames = S.dims[1]!;
   const nFft = options?.nFft ?? 2 * (bins - 1);

@@ -7,6 +7,14 @@ export type WindowName = 'hann' | 'hamming' | 'blackman' | 'boxcar' | 'ones' | '
 /** A window: a name, or the samples themselves (length must equal the window length). */
 export type WindowSpec = WindowName | ArrayLike<number>;
 
+/**
+ * Options of {@link getWindow}.
+ *
+ * @example
+ * ```ts
+ * const w = getWindow('hann', 400, { periodic: false }); // symmetric, for filter design
+ * ```
+ */
 export interface WindowOptions {
   /**
    * Periodic ("DFT-even", for spectral analysis) or symmetric (for filter design).
@@ -115,6 +123,14 @@ export function padCenter<T extends Float32Array | Float64Array>(data: T, size: 
   return out;
 }
 
+/**
+ * Options of {@link frame}: both lengths are required (librosa has no defaults for them).
+ *
+ * @example
+ * ```ts
+ * const F = frame(y, { frameLength: 2048, hopLength: 512 }); // [2048, 1 + ⌊(len − 2048) / 512⌋]
+ * ```
+ */
 export interface FrameOptions {
   /** Samples per frame (librosa `frame_length`). Required. */
   frameLength: number;
