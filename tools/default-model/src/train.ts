@@ -98,30 +98,48 @@ const progress = (what: string) => (done: number, total: number) => {
 let trainFiles = readManifest(join(opts.corpus, 'manifest.csv'), instruments);
 if (opts.limit) trainFiles = trainFiles.slice(0, opts.limit);
 const devFiles = readManifest(join(opts.dev, 'manifest.csv'), instruments);
-const train = await featurise(trainFiles, meta, instruments, progress('train features'));
 const dev = await featurise(devFiles, meta, instruments, progress('dev features'));
+/** The normalisation of an earlier run (its log's data event), so --export-only need not re-read the corpus. */
+const logged = (() => {
+  const path = join(opts.out, 'log.jsonl');
+  if (!opts.exportOnly || !existsSync(path)) return undefined;
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+  return lines.filter((r) => r.event === 'data').at(-1) as { mean: number; std: number } | undefined;
+})();
+const train = logged
+  ? { ...dev, x: dev.x.slice(0, 1), y: dev.y.subarray(0, K) }
+  : await featurise(trainFiles, meta, instruments, progress('train features'));
 
 // Normalisation from the training features only; dev gets the same transform.
-let sum = 0;
-let sq = 0;
-for (const v of train.x.data) {
-  sum += v;
-  sq += v * v;
+let mean = logged?.mean ?? 0;
+let std = logged?.std ?? 1;
+if (!logged) {
+  let sum = 0;
+  let sq = 0;
+  for (const v of train.x.data) {
+    sum += v;
+    sq += v * v;
+  }
+  mean = sum / train.x.size;
+  std = Math.sqrt(sq / train.x.size - mean * mean);
 }
-const mean = sum / train.x.size;
-const std = Math.sqrt(sq / train.x.size - mean * mean);
 meta.normalization = { mean, std };
-for (const set of [train, dev])
+for (const set of logged ? [dev] : [train, dev])
   for (let i = 0; i < set.x.size; i++) set.x.data[i] = (set.x.data[i]! - mean) / std;
-log({
-  event: 'data',
-  trainWindows: train.x.dims[0],
-  trainFiles: trainFiles.length,
-  devWindows: dev.x.dims[0],
-  devFiles: devFiles.length,
-  mean,
-  std,
-});
+if (!logged) {
+  log({
+    event: 'data',
+    trainWindows: train.x.dims[0],
+    trainFiles: trainFiles.length,
+    devWindows: dev.x.dims[0],
+    devFiles: devFiles.length,
+    mean,
+    std,
+  });
+}
 
 const [, , mels, frames] = train.x.dims as number[];
 const model = referenceCnn(K, opts.seed);
