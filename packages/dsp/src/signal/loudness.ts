@@ -1,10 +1,25 @@
 import { type Audio, assertAudio, InvalidArgumentError, InvalidAudioError } from '@instr/core';
 import { checkArrayLike, checkFinite, checkPositive } from './validate.js';
 
-/** Mono samples or an {@link Audio}; measures pool all channels. */
+/**
+ * Mono samples or an {@link Audio}; measures pool all channels.
+ *
+ * @example
+ * ```ts
+ * peakLevel(new Float32Array([0.5, -1])); // 1
+ * peakLevel({ sampleRate: 16000, channels: [left, right] });
+ * ```
+ */
 export type SignalOrAudio = ArrayLike<number> | Audio;
 
-/** What the normalisers do with silent input (all samples zero), which no gain can bring to a target. */
+/**
+ * What the normalisers do with silent input (all samples zero), which no gain can bring to a target.
+ *
+ * @example
+ * ```ts
+ * normalizeRms(silence, -20, { onSilence: 'keep' }); // zeros back instead of an InvalidAudioError
+ * ```
+ */
 export type SilencePolicy = 'throw' | 'keep';
 
 function isAudio(x: unknown): x is Audio {
@@ -106,7 +121,14 @@ function defaultWeights(channels: number): number[] {
   return new Array<number>(channels).fill(1);
 }
 
-/** Options of {@link integratedLoudness}. */
+/**
+ * Options of {@link integratedLoudness}.
+ *
+ * @example
+ * ```ts
+ * integratedLoudness(stereo, { channelWeights: [1, 1] }); // LUFS
+ * ```
+ */
 export interface LoudnessOptions {
   /**
    * Per-channel weights G_i of BS.1770 (default: 1 for every channel; for 5 channels L R C Ls Rs
@@ -241,7 +263,14 @@ function silent<T extends SignalOrAudio>(
   );
 }
 
-/** Options shared by the normalisers. */
+/**
+ * Options shared by the normalisers.
+ *
+ * @example
+ * ```ts
+ * normalizeLoudness(audio, -14, { peakLimit: 1, onSilence: 'keep' });
+ * ```
+ */
 export interface LevelNormalizeOptions {
   /**
    * Silent input: `'throw'` an {@link InvalidAudioError} (default for RMS and loudness) or `'keep'` it

@@ -14,10 +14,23 @@ import { checkArrayLike, checkFinite, checkPositive, checkSignal } from './valid
  *   10·max(up, down), cutoff 1/max(up, down)), which is librosa's `res_type='polyphase'`.
  *   Integer sample rates only. Its transition band starts well below Nyquist (about −6 dB at Nyquist)
  *   and its stopband is ~45 dB down; use it to reproduce librosa/scipy, not for quality.
+ * @example
+ * ```ts
+ * const q: ResampleQuality = 'fast';
+ * const y16 = resample(y44, 44100, 16000, { quality: q });
+ * ```
  */
 export type ResampleQuality = 'fast' | 'default' | 'best' | 'polyphase';
 
-/** Options of {@link resample}, {@link resampleAudio} and {@link Resampler}. */
+/**
+ * Options of {@link resample}, {@link resampleAudio} and {@link Resampler}.
+ *
+ * @example
+ * ```ts
+ * resample(y, 44100, 16000, { quality: 'best' });
+ * resample(y, 44100, 16000, { zeroCrossings: 32, rolloff: 0.95 }); // overrides
+ * ```
+ */
 export interface ResampleOptions {
   /** Filter preset (default `'default'`). See {@link ResampleQuality}. */
   quality?: ResampleQuality;

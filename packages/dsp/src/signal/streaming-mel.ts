@@ -4,7 +4,14 @@ import { buildMelBank, type MelBank } from '../spectral/mel.js';
 import { type PadMode, resolveStft, type StftConfig } from '../spectral/stft.js';
 import { checkArrayLike, checkFinite } from './validate.js';
 
-/** Options of {@link StreamingLogMel}: those of `logMelSpectrogram`, plus `log`. */
+/**
+ * Options of {@link StreamingLogMel}: those of `logMelSpectrogram`, plus `log`.
+ *
+ * @example
+ * ```ts
+ * new StreamingLogMel({ sampleRate: 16000, nFft: 400, hopLength: 160, nMels: 64, topDb: null });
+ * ```
+ */
 export interface StreamingLogMelOptions extends LogMelSpectrogramOptions {
   /**
    * Clipping to `max − topDb` needs the maximum of the whole spectrogram, which a stream does not know

@@ -10,10 +10,21 @@ import { checkArrayLike, checkFinite, checkPositiveInt } from './validate.js';
  * - `'reflect'`: mirror the signal at its end without repeating the edge sample (numpy `reflect`),
  *   bouncing back and forth when the gap is longer than the signal.
  * - `'drop'`: drop windows that would need padding (a signal shorter than one window gives none).
+ * @example
+ * ```ts
+ * windowAudio(y, { length: 48000, padding: 'zero' satisfies PadPolicy });
+ * ```
  */
 export type PadPolicy = 'repeat' | 'zero' | 'reflect' | 'drop';
 
-/** Options of {@link windowAudio}, {@link windowAudioBatch} and {@link chunkSpectrogram}. */
+/**
+ * Options of {@link windowAudio}, {@link windowAudioBatch} and {@link chunkSpectrogram}.
+ *
+ * @example
+ * ```ts
+ * windowAudio(y, { length: 48000, overlap: 0.5, padding: 'repeat' });
+ * ```
+ */
 export interface AudioWindowOptions {
   /** Window length in samples (frames for spectrograms); required. */
   length: number;
@@ -32,7 +43,15 @@ export interface AudioWindowOptions {
   dropShorterThan?: number;
 }
 
-/** Where a window comes from: samples (or frames) `[start, end)` of its source; `end − start < length` when padded. */
+/**
+ * Where a window comes from: samples (or frames) `[start, end)` of its source; `end − start < length` when padded.
+ *
+ * @example
+ * ```ts
+ * const { spans } = windowAudio(y, { length: 48000 });
+ * const { start, end, isPadded } = spans[0]!; // samples [start, end) of y
+ * ```
+ */
 export interface WindowSpan {
   /** First source sample (or frame) in the window. */
   start: number;
@@ -42,13 +61,28 @@ export interface WindowSpan {
   isPadded: boolean;
 }
 
-/** A window of a batch: its span plus the index of the file it came from. */
+/**
+ * A window of a batch: its span plus the index of the file it came from.
+ *
+ * @example
+ * ```ts
+ * const { spans } = windowAudioBatch([a, b], { length: 48000 });
+ * spans[0]!.fileIndex; // 0: the window came from a
+ * ```
+ */
 export interface BatchWindowSpan extends WindowSpan {
   /** Index of the source in the input list. */
   fileIndex: number;
 }
 
-/** Result of {@link windowAudio}. */
+/**
+ * Result of {@link windowAudio}.
+ *
+ * @example
+ * ```ts
+ * const { tensor, spans }: AudioWindows = windowAudio(y, { length: 48000 });
+ * ```
+ */
 export interface AudioWindows {
   /** `[windows, length]`, one contiguous buffer. */
   tensor: Tensor<'float32'>;
@@ -58,7 +92,15 @@ export interface AudioWindows {
   spans: WindowSpan[];
 }
 
-/** Result of {@link windowAudioBatch}. */
+/**
+ * Result of {@link windowAudioBatch}.
+ *
+ * @example
+ * ```ts
+ * const batch: BatchWindows = windowAudioBatch([a, b, c], { length: 163680 });
+ * batch.tensor.dims; // [windows, 163680]
+ * ```
+ */
 export interface BatchWindows {
   /** `[windows of all files, length]`. */
   tensor: Tensor<'float32'>;
@@ -68,7 +110,14 @@ export interface BatchWindows {
   windowsPerFile: number[];
 }
 
-/** Result of {@link chunkSpectrogram}. */
+/**
+ * Result of {@link chunkSpectrogram}.
+ *
+ * @example
+ * ```ts
+ * const { tensor, spans }: SpectrogramChunks = chunkSpectrogram(mel, { length: 384 }); // [chunks, nMels, 384]
+ * ```
+ */
 export interface SpectrogramChunks {
   /** `[chunks, bins, width]`. */
   tensor: Tensor<'float32'>;
@@ -304,7 +353,15 @@ export function chunkSpectrogram(spec: Tensor, options: AudioWindowOptions): Spe
   return { tensor: new Tensor('float32', data, [spans.length, bins, W]), spans };
 }
 
-/** A window produced by {@link StreamingWindower}: its samples (`length` of them) and its span. */
+/**
+ * A window produced by {@link StreamingWindower}: its samples (`length` of them) and its span.
+ *
+ * @example
+ * ```ts
+ * const w = new StreamingWindower({ length: 48000 });
+ * for (const win of w.push(chunk)) model.run(win.samples, win.span); // StreamedWindow
+ * ```
+ */
 export interface StreamedWindow {
   samples: Float32Array;
   span: WindowSpan;

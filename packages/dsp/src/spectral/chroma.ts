@@ -6,7 +6,14 @@ import { checkFinite, checkInt, checkMatrix, checkPositive, checkSampleRate, typ
 
 const f32 = Math.fround;
 
-/** Options of {@link chromaFilterbank}; defaults equal `librosa.filters.chroma`'s. */
+/**
+ * Options of {@link chromaFilterbank}; defaults equal `librosa.filters.chroma`'s.
+ *
+ * @example
+ * ```ts
+ * chromaFilterbank({ sampleRate: 22050, nFft: 2048, nChroma: 12, tuning: 0 }); // [12, 1025]
+ * ```
+ */
 export interface ChromaFilterbankOptions {
   /** Sample rate in Hz. Required. */
   sampleRate: number;
@@ -87,7 +94,14 @@ export function chromaFilterbank(options: ChromaFilterbankOptions): Tensor<'floa
   return new Tensor('float32', out, [nChroma, bins]);
 }
 
-/** Options of {@link piptrack}; defaults equal `librosa.piptrack`'s. */
+/**
+ * Options of {@link piptrack}; defaults equal `librosa.piptrack`'s.
+ *
+ * @example
+ * ```ts
+ * piptrack(spectrogram(y), { sampleRate: 22050, fmin: 150, fmax: 4000, threshold: 0.1 });
+ * ```
+ */
 export interface PiptrackOptions {
   /** Sample rate in Hz. Required. */
   sampleRate: number;
@@ -172,7 +186,14 @@ export function piptrack(
   };
 }
 
-/** Options of {@link pitchTuning}. */
+/**
+ * Options of {@link pitchTuning}.
+ *
+ * @example
+ * ```ts
+ * pitchTuning([440, 442, 445], { resolution: 0.01, binsPerOctave: 12 });
+ * ```
+ */
 export interface PitchTuningOptions {
   /** Histogram resolution in fractions of a bin, in (0, 1). Default 0.01. */
   resolution?: number;
@@ -227,7 +248,14 @@ export function pitchTuning(frequencies: ArrayLike<number>, options: PitchTuning
   return edges[best]!;
 }
 
-/** Options of {@link estimateTuning}: piptrack + histogram options. */
+/**
+ * Options of {@link estimateTuning}: piptrack + histogram options.
+ *
+ * @example
+ * ```ts
+ * estimateTuning(spectrogram(y, { power: 2 }), { sampleRate: 22050, resolution: 0.01 });
+ * ```
+ */
 export interface EstimateTuningOptions extends PiptrackOptions, PitchTuningOptions {}
 
 /**
@@ -259,7 +287,14 @@ export function estimateTuning(
   return pitchTuning(freqs, options);
 }
 
-/** Options of {@link chromaStft}; defaults equal `librosa.feature.chroma_stft`'s. */
+/**
+ * Options of {@link chromaStft}; defaults equal `librosa.feature.chroma_stft`'s.
+ *
+ * @example
+ * ```ts
+ * chromaStft(y, { sampleRate: 22050, tuning: 0, nChroma: 12, hopLength: 512 });
+ * ```
+ */
 export interface ChromaStftOptions extends StftOptions, Omit<ChromaFilterbankOptions, 'nFft' | 'tuning'> {
   /** Tuning in fractions of a bin; `null`/undefined (default) estimates it with {@link estimateTuning}. */
   tuning?: number | null;

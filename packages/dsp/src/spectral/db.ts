@@ -2,13 +2,36 @@ import { InvalidArgumentError, Tensor } from '@instr/core';
 import { type MelSpectrogramOptions, melSpectrogramFused } from './mel.js';
 import { checkFinite, checkPositive, clipDb, dbValues, describe, type Signal } from './util.js';
 
-/** A float tensor (any rank). */
+/**
+ * A float tensor (any rank).
+ *
+ * @example
+ * ```ts
+ * const S: FloatTensor = spectrogram(y); // float32 or float64 Tensor
+ * powerToDb(S);
+ * ```
+ */
 export type FloatTensor = Tensor<'float32'> | Tensor<'float64'>;
 
-/** The reference of a dB conversion: a number, `'max'` (librosa's `ref=np.max`), or a function of the data. */
+/**
+ * The reference of a dB conversion: a number, `'max'` (librosa's `ref=np.max`), or a function of the data.
+ *
+ * @example
+ * ```ts
+ * powerToDb(S, { ref: 'max' });
+ * powerToDb(S, { ref: (data) => Math.max(...data) / 2 });
+ * ```
+ */
 export type DbReference = number | 'max' | ((data: Float32Array | Float64Array) => number);
 
-/** Options of {@link powerToDb} and {@link amplitudeToDb}. */
+/**
+ * Options of {@link powerToDb} and {@link amplitudeToDb}.
+ *
+ * @example
+ * ```ts
+ * powerToDb(S, { ref: 1, amin: 1e-10, topDb: 80 }); // librosa defaults
+ * ```
+ */
 export interface ToDbOptions {
   /** Value mapped to 0 dB. Default 1 (librosa's default). `'max'` = the input's maximum. */
   ref?: DbReference;
@@ -96,7 +119,14 @@ export function amplitudeToDb<T extends FloatTensor>(S: T, options: ToDbOptions 
   return toDb(S, true, options, 1e-5, 'amplitudeToDb') as T;
 }
 
-/** Options of {@link dbToPower} / {@link dbToAmplitude}. */
+/**
+ * Options of {@link dbToPower} / {@link dbToAmplitude}.
+ *
+ * @example
+ * ```ts
+ * dbToPower(powerToDb(S), { ref: 1 }); // ≈ S above the floor
+ * ```
+ */
 export interface FromDbOptions {
   /** Reference the dB values are relative to. Default 1. */
   ref?: number;
@@ -139,7 +169,14 @@ export function dbToAmplitude<T extends FloatTensor>(S: T, options: FromDbOption
   return fromDb(S, 0.5, options, 'dbToAmplitude') as T;
 }
 
-/** Options of {@link logMelSpectrogram}: mel spectrogram options plus the dB options. */
+/**
+ * Options of {@link logMelSpectrogram}: mel spectrogram options plus the dB options.
+ *
+ * @example
+ * ```ts
+ * logMelSpectrogram(y, { sampleRate: 16000, nFft: 400, hopLength: 160, nMels: 64, topDb: null });
+ * ```
+ */
 export interface LogMelSpectrogramOptions extends MelSpectrogramOptions, ToDbOptions {}
 
 /**

@@ -14,7 +14,14 @@ import {
 
 const f32 = Math.fround;
 
-/** Options shared by the spectral features: the STFT options and the sample rate. */
+/**
+ * Options shared by the spectral features: the STFT options and the sample rate.
+ *
+ * @example
+ * ```ts
+ * spectralCentroid(y, { sampleRate: 22050, nFft: 1024, hopLength: 256 });
+ * ```
+ */
 export interface SpectralFeatureOptions extends StftOptions {
   /** Sample rate in Hz. Required. */
   sampleRate: number;
@@ -97,7 +104,14 @@ function centroidOf(sp: Spectral, freq: Float64Array): Float64Array {
   return out;
 }
 
-/** Options of {@link spectralBandwidth}. */
+/**
+ * Options of {@link spectralBandwidth}.
+ *
+ * @example
+ * ```ts
+ * spectralBandwidth(y, { sampleRate: 22050, p: 2, norm: true });
+ * ```
+ */
 export interface SpectralBandwidthOptions extends SpectralFeatureOptions {
   /** Order of the deviation. Default 2. */
   p?: number;
@@ -137,7 +151,14 @@ export function spectralBandwidth(
   return new Tensor('float64', out, [1, frames]);
 }
 
-/** Options of {@link spectralRolloff}. */
+/**
+ * Options of {@link spectralRolloff}.
+ *
+ * @example
+ * ```ts
+ * spectralRolloff(y, { sampleRate: 22050, rollPercent: 0.85 });
+ * ```
+ */
 export interface SpectralRolloffOptions extends SpectralFeatureOptions {
   /** Fraction of the energy below the roll-off frequency, in (0, 1). Default 0.85. */
   rollPercent?: number;
@@ -190,7 +211,14 @@ export function spectralRolloff(
   return new Tensor('float64', out, [1, frames]);
 }
 
-/** Options of {@link spectralFlatness}. */
+/**
+ * Options of {@link spectralFlatness}.
+ *
+ * @example
+ * ```ts
+ * spectralFlatness(y, { amin: 1e-10, power: 2 });
+ * ```
+ */
 export interface SpectralFlatnessOptions extends StftOptions {
   /** Floor applied before the log. Default 1e-10. */
   amin?: number;
@@ -231,7 +259,14 @@ export function spectralFlatness(
   return new Tensor('float32', out, [1, frames]);
 }
 
-/** Options of {@link spectralContrast}. */
+/**
+ * Options of {@link spectralContrast}.
+ *
+ * @example
+ * ```ts
+ * spectralContrast(y, { sampleRate: 22050, nBands: 6, fmin: 200, quantile: 0.02 }); // [7, frames]
+ * ```
+ */
 export interface SpectralContrastOptions extends SpectralFeatureOptions {
   /** Lower edge of the first non-zero band (Hz). Default 200. */
   fmin?: number;
@@ -341,7 +376,14 @@ function roundHalfEven(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-/** Options of {@link zeroCrossingRate}; defaults equal `librosa.feature.zero_crossing_rate`'s. */
+/**
+ * Options of {@link zeroCrossingRate}; defaults equal `librosa.feature.zero_crossing_rate`'s.
+ *
+ * @example
+ * ```ts
+ * zeroCrossingRate(y, { frameLength: 2048, hopLength: 512, center: true });
+ * ```
+ */
 export interface ZeroCrossingRateOptions {
   /** Frame length. Default 2048. */
   frameLength?: number;
@@ -396,7 +438,14 @@ export function zeroCrossingRate(y: Signal, options: ZeroCrossingRateOptions = {
   return new Tensor('float64', out, [1, frames]);
 }
 
-/** Options of {@link frameRms}; defaults equal `librosa.feature.rms`'s. */
+/**
+ * Options of {@link frameRms}; defaults equal `librosa.feature.rms`'s.
+ *
+ * @example
+ * ```ts
+ * frameRms(y, { frameLength: 2048, hopLength: 512 });
+ * ```
+ */
 export interface FrameRmsOptions {
   /** Frame length. Default 2048. */
   frameLength?: number;

@@ -14,7 +14,14 @@ import { checkFinite } from './util.js';
  * own code rather than an npm FFT.
  */
 
-/** A complex vector as split real and imaginary parts of equal length. */
+/**
+ * A complex vector as split real and imaginary parts of equal length.
+ *
+ * @example
+ * ```ts
+ * const { re, im }: ComplexArray = rfft(new Float32Array([1, 0, 0, 0]));
+ * ```
+ */
 export interface ComplexArray {
   re: Float64Array;
   im: Float64Array;

@@ -13,7 +13,14 @@ import {
 } from './util.js';
 import { WASM_BLOCK_FRAMES, WasmRfft } from './wasm.js';
 
-/** Mel scale options shared by the conversion functions. */
+/**
+ * Mel scale options shared by the conversion functions.
+ *
+ * @example
+ * ```ts
+ * hzToMel(440, { htk: true }); // ≈ 549.64
+ * ```
+ */
 export interface MelScaleOptions {
   /** Use the HTK formula `2595·log10(1 + f/700)` instead of Slaney's (linear below 1 kHz, log above). Default false. */
   htk?: boolean;
@@ -114,10 +121,24 @@ export function fftFrequencies(sampleRate: number, nFft: number): Float64Array {
   return out;
 }
 
-/** Normalisation of mel filters: `'slaney'` (area, librosa's default), `null` (peak 1), or a p-norm per filter. */
+/**
+ * Normalisation of mel filters: `'slaney'` (area, librosa's default), `null` (peak 1), or a p-norm per filter.
+ *
+ * @example
+ * ```ts
+ * melFilterbank({ sampleRate: 22050, norm: null satisfies MelNorm }); // unnormalised triangles
+ * ```
+ */
 export type MelNorm = 'slaney' | null | 1 | 2 | typeof Number.POSITIVE_INFINITY;
 
-/** Mel filterbank parameters; defaults equal `librosa.filters.mel`'s. */
+/**
+ * Mel filterbank parameters; defaults equal `librosa.filters.mel`'s.
+ *
+ * @example
+ * ```ts
+ * melFilterbank({ sampleRate: 16000, nFft: 512, nMels: 40, fmin: 20, fmax: 8000, htk: true, norm: null });
+ * ```
+ */
 export interface MelFilterbankOptions extends MelScaleOptions {
   /** Sample rate in Hz. Required (must be > 0). */
   sampleRate: number;
@@ -246,7 +267,14 @@ export function melFilterbank(options: MelFilterbankOptions): Tensor<'float32'> 
   return new Tensor('float32', bank.weights.slice(), [bank.nMels, bank.bins]);
 }
 
-/** Options of {@link melSpectrogram}: STFT + filterbank + exponent; defaults equal `librosa.feature.melspectrogram`'s. */
+/**
+ * Options of {@link melSpectrogram}: STFT + filterbank + exponent; defaults equal `librosa.feature.melspectrogram`'s.
+ *
+ * @example
+ * ```ts
+ * melSpectrogram(y, { sampleRate: 22050, nFft: 2048, hopLength: 512, nMels: 128, fmax: 8000 });
+ * ```
+ */
 export interface MelSpectrogramOptions extends StftOptions, Omit<MelFilterbankOptions, 'nFft'> {
   /** Exponent of the magnitude before the filterbank: 2 = power (default), 1 = magnitude. */
   power?: number;

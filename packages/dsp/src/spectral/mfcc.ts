@@ -3,7 +3,14 @@ import { powerToDb } from './db.js';
 import { melSpectrogram, type MelSpectrogramOptions } from './mel.js';
 import { checkFinite, checkInt, checkMatrix, checkPositive, describe, type Signal } from './util.js';
 
-/** Options of the DCT step of {@link mfcc}; defaults equal `librosa.feature.mfcc`'s. */
+/**
+ * Options of the DCT step of {@link mfcc}; defaults equal `librosa.feature.mfcc`'s.
+ *
+ * @example
+ * ```ts
+ * mfccFromLogMel(logMel, { nMfcc: 13, dctNorm: 'ortho', lifter: 22 });
+ * ```
+ */
 export interface MfccDctOptions {
   /** Number of coefficients kept. Default 20. */
   nMfcc?: number;
@@ -18,6 +25,10 @@ export interface MfccDctOptions {
 /**
  * Options of {@link mfcc}: mel spectrogram + DCT + dB (`ref` 1, `amin` 1e-10, `topDb` 80 as librosa).
  * `norm` is the mel filterbank's (default `'slaney'`); the DCT's is `dctNorm` (librosa's `norm`, default `'ortho'`).
+ * @example
+ * ```ts
+ * mfcc(y, { sampleRate: 16000, nMfcc: 20, nFft: 400, hopLength: 160, lifter: 0 });
+ * ```
  */
 export interface MfccOptions extends MelSpectrogramOptions, MfccDctOptions {
   /** `top_db` of the power→dB step. Default 80; `null` disables. */
@@ -107,10 +118,24 @@ export function mfcc(y: Signal, options: MfccOptions): Tensor<'float32'> {
   return mfccFromLogMel(S, options);
 }
 
-/** Edge handling of {@link delta}: scipy.signal.savgol_filter modes. */
+/**
+ * Edge handling of {@link delta}: scipy.signal.savgol_filter modes.
+ *
+ * @example
+ * ```ts
+ * delta(C, { mode: 'nearest' satisfies DeltaMode });
+ * ```
+ */
 export type DeltaMode = 'interp' | 'mirror' | 'nearest' | 'constant' | 'wrap';
 
-/** Options of {@link delta}; defaults equal `librosa.feature.delta`'s. */
+/**
+ * Options of {@link delta}; defaults equal `librosa.feature.delta`'s.
+ *
+ * @example
+ * ```ts
+ * delta(C, { width: 9, order: 2, mode: 'interp' }); // acceleration
+ * ```
+ */
 export interface DeltaOptions {
   /** Odd window length ≥ 3. Default 9. */
   width?: number;

@@ -1,7 +1,14 @@
 import { InvalidArgumentError, Tensor } from '@instr/core';
 import { checkFinite, describe } from './util.js';
 
-/** Options of {@link normalize}; defaults equal `librosa.util.normalize`'s. */
+/**
+ * Options of {@link normalize}; defaults equal `librosa.util.normalize`'s.
+ *
+ * @example
+ * ```ts
+ * normalize(S, { norm: Number.POSITIVE_INFINITY, axis: 0, threshold: 1e-10, fill: null });
+ * ```
+ */
 export interface NormalizeArrayOptions {
   /** `Infinity` (max |x|, default), `-Infinity` (min |x|), `0` (count of non-zeros), any p > 0, or `null` (no-op). */
   norm?: number | null;

@@ -4,10 +4,24 @@ import { checkFinite, checkInt, checkPositive, checkSignal, describe, type Signa
 import { WASM_BLOCK_FRAMES, WasmRfft } from './wasm.js';
 import { padCenter, resolveWindow, type WindowSpec } from './windows.js';
 
-/** How `center` padding fills the signal's ends (numpy.pad modes). */
+/**
+ * How `center` padding fills the signal's ends (numpy.pad modes).
+ *
+ * @example
+ * ```ts
+ * stft(y, { padMode: 'reflect' satisfies PadMode });
+ * ```
+ */
 export type PadMode = 'constant' | 'reflect' | 'edge';
 
-/** STFT parameters; the defaults are librosa 0.11's `librosa.stft` defaults. */
+/**
+ * STFT parameters; the defaults are librosa 0.11's `librosa.stft` defaults.
+ *
+ * @example
+ * ```ts
+ * stft(y, { nFft: 2048, hopLength: 512, window: 'hann', center: true, padMode: 'constant' });
+ * ```
+ */
 export interface StftOptions {
   /** FFT length (`n_fft`). Default 2048. Any positive integer works (fast for 2^a·3^b·5^c). */
   nFft?: number;
@@ -27,6 +41,10 @@ export interface StftOptions {
  * A complex spectrogram as two float32 tensors of librosa's shape `[1 + nFft/2, frames]`:
  * `re.data[k·frames + t] + i·im.data[k·frames + t]` is bin k of frame t.
  * (librosa returns complex64; its real and imaginary parts are these two arrays.)
+ * @example
+ * ```ts
+ * const { re, im }: ComplexSpectrogram = stft(y); // two float32 [1025, frames] tensors
+ * ```
  */
 export interface ComplexSpectrogram {
   re: Tensor<'float32'>;
@@ -243,7 +261,14 @@ export function stft(y: Signal, options: StftOptions = {}): ComplexSpectrogram {
   };
 }
 
-/** Options of {@link spectrogram}: the STFT options plus the exponent. */
+/**
+ * Options of {@link spectrogram}: the STFT options plus the exponent.
+ *
+ * @example
+ * ```ts
+ * spectrogram(y, { nFft: 1024, hopLength: 256, power: 1 }); // magnitude
+ * ```
+ */
 export interface SpectrogramOptions extends StftOptions {
   /** Exponent of the magnitude: 1 = magnitude, 2 = power. Default 1 (librosa's `_spectrogram` default). */
   power?: number;
@@ -282,7 +307,14 @@ export function spectrogram(y: Signal, options: SpectrogramOptions = {}): Tensor
   return new Tensor('float32', out, [bins, nFrames]);
 }
 
-/** Options of {@link istft}; defaults follow `librosa.istft`. */
+/**
+ * Options of {@link istft}; defaults follow `librosa.istft`.
+ *
+ * @example
+ * ```ts
+ * const y2 = istft(stft(y, { nFft: 1024 }), { hopLength: 256, length: y.length });
+ * ```
+ */
 export interface IstftOptions {
   /** Samples between frames. Default `⌊winLength / 4⌋`. */
   hopLength?: number;

@@ -1,6 +1,14 @@
 import { InvalidArgumentError, NonFiniteError, Tensor } from '@instr/core';
 
-/** A mono signal: float32 (as decoded audio is) or float64 samples. */
+/**
+ * A mono signal: float32 (as decoded audio is) or float64 samples.
+ *
+ * @example
+ * ```ts
+ * const y: Signal = new Float32Array(22050);
+ * spectralCentroid(y, { sampleRate: 22050 });
+ * ```
+ */
 export type Signal = Float32Array | Float64Array;
 
 /** @internal Checks a signal is a non-empty typed array of finite samples. */

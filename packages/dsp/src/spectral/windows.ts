@@ -1,10 +1,26 @@
 import { InvalidArgumentError, Tensor } from '@instr/core';
 import { checkInt, checkSignal, describe, type Signal } from './util.js';
 
-/** Window names understood by {@link getWindow} (scipy.signal.get_window names). */
+/**
+ * Window names understood by {@link getWindow} (scipy.signal.get_window names).
+ *
+ * @example
+ * ```ts
+ * const name: WindowName = 'hamming';
+ * getWindow(name, 400);
+ * ```
+ */
 export type WindowName = 'hann' | 'hamming' | 'blackman' | 'boxcar' | 'ones' | 'rectangular';
 
-/** A window: a name, or the samples themselves (length must equal the window length). */
+/**
+ * A window: a name, or the samples themselves (length must equal the window length).
+ *
+ * @example
+ * ```ts
+ * stft(y, { nFft: 512, window: 'blackman' });
+ * stft(y, { nFft: 512, window: hann(512) }); // samples work too
+ * ```
+ */
 export type WindowSpec = WindowName | ArrayLike<number>;
 
 /**
