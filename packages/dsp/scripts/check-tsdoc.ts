@@ -48,10 +48,14 @@ for (const entry of entries) {
       const where = d
         ? `${d.getSourceFile().fileName.slice(root.length + 1)}:${d.getSourceFile().getLineAndCharacterOfPosition(d.getStart()).line + 1}`
         : '?';
-      missing.push(`${exp.name.padEnd(32)} ${isValue ? 'value' : 'type '} ${!hasDoc ? 'no TSDoc' : 'no @example'}  ${where}`);
+      missing.push(
+        `${exp.name.padEnd(32)} ${isValue ? 'value' : 'type '} ${!hasDoc ? 'no TSDoc' : 'no @example'}  ${where}`,
+      );
     }
   }
 }
 for (const m of missing) console.log(m);
-console.log(`${total - missing.length}/${total} public exports have TSDoc with an @example${valuesOnly ? ' (values only)' : ''}`);
+console.log(
+  `${total - missing.length}/${total} public exports have TSDoc with an @example${valuesOnly ? ' (values only)' : ''}`,
+);
 process.exit(missing.length ? 1 : 0);
