@@ -103,6 +103,15 @@ describe('StreamingLogMel equals the offline logMelSpectrogram', () => {
     const options = { sampleRate: 16000, nFft: 400, hopLength: 160, topDb: null } as const;
     expect(stream(y, options, [1234])).toEqual(asRows(logMelSpectrogram(y, options)));
   });
+  it('long chunks (WebAssembly block path) and float64 chunks (per-frame path) both equal the offline result', () => {
+    const y = signal(16000 * 5, 11);
+    const options = { sampleRate: 16000, nFft: 400, hopLength: 160, topDb: null } as const;
+    expect(stream(y, options, [16000, 7, 24000])).toEqual(asRows(logMelSpectrogram(y, options)));
+    const y64 = Float64Array.from(y, (v, i) => v + 1e-9 * Math.sin(i)); // not float32-representable
+    const s = new StreamingLogMel(options);
+    const parts = [s.push(y64.subarray(0, 30000)), s.push(y64.subarray(30000)), s.flush()];
+    expect(concatFrames(parts, s.nMels)).toEqual(asRows(logMelSpectrogram(y64, options)));
+  });
   it('log: false gives the power mel spectrogram', () => {
     const y = signal(5000, 5);
     const options = { sampleRate: 16000, nFft: 400, hopLength: 160, log: false, topDb: null } as const;
