@@ -50,6 +50,33 @@ export interface FeatureSpec {
   db: { ref: number; amin: number; topDb: number | null };
 }
 
+/**
+ * librosa's log-mel defaults as a {@link FeatureSpec}: `power_to_db(melspectrogram(y, sr, n_fft=2048,
+ * hop_length=512, n_mels=128, fmin=0, fmax=sr/2, htk=False, norm='slaney', center=True,
+ * pad_mode='constant', power=2), ref=1, amin=1e-10, top_db=80)`. Override what differs.
+ * @example
+ * ```ts
+ * const spec = logMelSpec({ nFft: 512, hopLength: 256, nMels: 32 });
+ * ```
+ */
+export function logMelSpec(overrides: Partial<FeatureSpec> = {}): FeatureSpec {
+  return {
+    type: 'logmel',
+    nFft: 2048,
+    hopLength: 512,
+    nMels: 128,
+    fmin: 0,
+    fmax: null,
+    htk: false,
+    melNorm: 'slaney',
+    center: true,
+    padMode: 'constant',
+    power: 2,
+    db: { ref: 1, amin: 1e-10, topDb: 80 },
+    ...overrides,
+  };
+}
+
 /** How audio is cut into model windows. */
 export interface WindowSpec {
   /** Window length in seconds. */

@@ -1,4 +1,11 @@
-import { ConfigError, IRMAS_CODES, InstrumentSet, type ModelMetadata, parseModelMetadata } from '@instr/core';
+import {
+  ConfigError,
+  IRMAS_CODES,
+  InstrumentSet,
+  logMelSpec,
+  type ModelMetadata,
+  parseModelMetadata,
+} from '@instr/core';
 import { describe, expect, it } from 'vitest';
 
 const valid = (): ModelMetadata => ({
@@ -6,20 +13,7 @@ const valid = (): ModelMetadata => ({
   name: 'test',
   instruments: InstrumentSet.irmas().toJSON(),
   sampleRate: 22050,
-  features: {
-    type: 'logmel',
-    nFft: 2048,
-    hopLength: 512,
-    nMels: 128,
-    fmin: 0,
-    fmax: null,
-    htk: false,
-    melNorm: 'slaney',
-    center: true,
-    padMode: 'constant',
-    power: 2,
-    db: { ref: 1, amin: 1e-10, topDb: 80 },
-  },
+  features: logMelSpec(),
   window: { seconds: 3, hopSeconds: 1.5, padding: 'repeat' },
   normalization: { mean: -40, std: 20 },
   thresholds: IRMAS_CODES.map(() => 0.5),

@@ -1,22 +1,9 @@
-import { type FeatureSpec, InvalidArgumentError, Tensor } from '@instr/core';
+import { type FeatureSpec, InvalidArgumentError, logMelSpec, Tensor } from '@instr/core';
 import { featureFrames, modelInput, modelInputBatch } from '@instr/dsp';
 import { librosaFixture, sharedDir } from '@instr/test-utils';
 import { describe, expect, it } from 'vitest';
 
-const spec: FeatureSpec = {
-  type: 'logmel',
-  nFft: 2048,
-  hopLength: 512,
-  nMels: 128,
-  fmin: 0,
-  fmax: null,
-  htk: false,
-  melNorm: 'slaney',
-  center: true,
-  padMode: 'constant',
-  power: 2,
-  db: { ref: 1, amin: 1e-10, topDb: 80 },
-};
+const spec: FeatureSpec = logMelSpec();
 
 describe('modelInput', () => {
   it.skipIf(!sharedDir)(

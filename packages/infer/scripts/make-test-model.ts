@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InstrumentSet, MODEL_METADATA_KEY, type ModelMetadata, Rng, Tensor } from '@instr/core';
+import { InstrumentSet, logMelSpec, MODEL_METADATA_KEY, type ModelMetadata, Rng, Tensor } from '@instr/core';
 import { modelInputBatch } from '@instr/dsp';
 import { buildTrainingArtifacts, type GraphBuilder, type SymTensor, TrainSession } from '@instr/models';
 import * as ort from 'onnxruntime-node';
@@ -24,20 +24,7 @@ export const testModelMetadata: ModelMetadata = {
   name: 'instr-test-tiny',
   instruments: instruments.toJSON(),
   sampleRate: SR,
-  features: {
-    type: 'logmel',
-    nFft: 512,
-    hopLength: 256,
-    nMels: 32,
-    fmin: 0,
-    fmax: null,
-    htk: false,
-    melNorm: 'slaney',
-    center: true,
-    padMode: 'constant',
-    power: 2,
-    db: { ref: 1, amin: 1e-10, topDb: 80 },
-  },
+  features: logMelSpec({ nFft: 512, hopLength: 256, nMels: 32 }),
   window: { seconds: 1, hopSeconds: 0.5, padding: 'repeat' },
   normalization: { mean: -40, std: 20 },
   thresholds: [0.5, 0.5, 0.5],

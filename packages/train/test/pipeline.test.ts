@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type FeatureSpec, InstrumentSet, InvalidArgumentError } from '@instr/core';
+import { type FeatureSpec, InstrumentSet, InvalidArgumentError, logMelSpec } from '@instr/core';
 import { Gain } from '@instr/augment';
 import { sharedDir, sharedPath } from '@instr/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,20 +23,7 @@ import { tempDir, writeText, writeTone } from './data-helpers.js';
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-const spec: FeatureSpec = {
-  type: 'logmel',
-  nFft: 512,
-  hopLength: 256,
-  nMels: 32,
-  fmin: 0,
-  fmax: null,
-  htk: false,
-  melNorm: 'slaney',
-  center: true,
-  padMode: 'constant',
-  power: 2,
-  db: { ref: 1, amin: 1e-10, topDb: 80 },
-};
+const spec: FeatureSpec = logMelSpec({ nFft: 512, hopLength: 256, nMels: 32 });
 const set = InstrumentSet.custom([{ code: 'lo' }, { code: 'mid' }, { code: 'hi' }, { code: 'noise' }]);
 let dataset: Dataset;
 const augmentModule = join(import.meta.dirname, 'pipeline-augment.ts');

@@ -7,7 +7,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InstrumentSet, MODEL_METADATA_KEY, type ModelMetadata, Rng, Tensor } from '@instr/core';
+import { InstrumentSet, logMelSpec, MODEL_METADATA_KEY, type ModelMetadata, Rng, Tensor } from '@instr/core';
 import { Compose, FrequencyMasking, Mixup, TimeMasking } from '@instr/augment';
 import {
   averagePrecisionScore,
@@ -60,20 +60,7 @@ const meta: ModelMetadata = {
   name: 'instr-default-cnn',
   instruments: instruments.toJSON(),
   sampleRate: 22050,
-  features: {
-    type: 'logmel',
-    nFft: 2048,
-    hopLength: 512,
-    nMels: 128,
-    fmin: 0,
-    fmax: null,
-    htk: false,
-    melNorm: 'slaney',
-    center: true,
-    padMode: 'constant',
-    power: 2,
-    db: { ref: 1, amin: 1e-10, topDb: 80 },
-  },
+  features: logMelSpec(),
   window: { seconds: 3, hopSeconds: 1.5, padding: 'repeat' },
   normalization: { mean: 0, std: 1 },
   thresholds: new Array(K).fill(0.5),
