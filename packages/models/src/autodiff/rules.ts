@@ -1,4 +1,4 @@
-import { ModelError, ShapeError, Tensor } from '@instr/core';
+import { InvalidArgumentError, ModelError, ShapeError, Tensor } from '@instr/core';
 import type { GraphBuilder, SymTensor } from '../graph/builder.js';
 import { fmtShape, isStatic } from '../graph/shape.js';
 import type { Dim } from '../onnx/ir.js';
@@ -96,7 +96,50 @@ function convDX(ctx: GradContext, dy: SymTensor): SymTensor {
   )[0]!;
 }
 
-/** dW of a convolution by im2col (strided Slices + Concat) and a batched MatMul. */
+/** Tuning of the Conv weight-gradient rule (see {@link configureConvGradient}). */
+export interface ConvGradientOptions {
+  /**
+   * Largest im2col buffer, in bytes per example, for which dW is one batched MatMul over the whole im2col
+   * `[N, C, k·k, *out]`. Larger layers take the same products one kernel offset at a time (one strided
+   * Slice of the input, a batched MatMul with dY, a sum over the batch), so the extra memory is one copy of
+   * the input instead of k·k copies. Default 8 MiB (batch 16: 128 MiB): the reference CNN stays on the
+   * single-MatMul path; CNN-model-1's full-resolution 64/128-channel layers (38 MB per example) are chunked.
+   */
+  im2colBytesPerExample?: number;
+}
+
+const convGradientOptions: Required<ConvGradientOptions> = { im2colBytesPerExample: 8 * 2 ** 20 };
+
+/**
+ * Sets how the Conv gradient rule trades memory for speed (affects graphs built afterwards) and returns
+ * the previous settings.
+ *
+ * @example
+ * ```ts
+ * const previous = configureConvGradient({ im2colBytesPerExample: 0 }); // always one offset at a time
+ * // ... build training artifacts ...
+ * configureConvGradient(previous);
+ * ```
+ */
+export function configureConvGradient(options: ConvGradientOptions): Required<ConvGradientOptions> {
+  const previous = { ...convGradientOptions };
+  const v = options.im2colBytesPerExample;
+  if (v !== undefined) {
+    if (!(v >= 0)) {
+      throw new InvalidArgumentError(
+        `configureConvGradient: im2colBytesPerExample must be a number ≥ 0, got ${v}.`,
+        { details: { im2colBytesPerExample: v } },
+      );
+    }
+    convGradientOptions.im2colBytesPerExample = v;
+  }
+  return previous;
+}
+
+/**
+ * dW of a convolution by im2col (strided Slices) and batched MatMuls: one MatMul over the concatenated
+ * im2col when it is small, one per kernel offset when it is large (see {@link ConvGradientOptions}).
+ */
 function convDW(ctx: GradContext, dy: SymTensor): SymTensor {
   const { b } = ctx;
   const x = ctx.inputs[0]!;
@@ -110,8 +153,9 @@ function convDW(ctx: GradContext, dy: SymTensor): SymTensor {
   const coutg = cout / group;
   const kk = kernel.reduce((p, v) => p * v, 1);
   const hw = outSp.reduce((p, v) => p * v, 1);
+  const itemBytes = x.dtype === 'float64' ? 8 : 4;
+  const chunked = kk > 1 && cin * kk * hw * itemBytes > convGradientOptions.im2colBytesPerExample;
   const xp = pads.some((p) => p > 0) ? b.pad(x, [0, 0, ...pads.slice(0, k), 0, 0, ...pads.slice(k)]) : x;
-  const cols: SymTensor[] = [];
   const offsets: number[][] = [[]];
   for (let a = 0; a < k; a++) {
     const next: number[][] = [];
@@ -119,20 +163,27 @@ function convDW(ctx: GradContext, dy: SymTensor): SymTensor {
     offsets.splice(0, offsets.length, ...next);
   }
   const axes = Array.from({ length: k }, (_, i) => i + 2);
-  for (const o of offsets) {
+  const dyT = b.transpose(b.reshape(dy, [0, group, coutg, hw]), [0, 1, 3, 2]); // [N, G, HW, Coutg]
+  const sliceAt = (o: number[]): SymTensor => {
     const starts = o.map((j, a) => j * dil[a]!);
     const ends = starts.map((s, a) => s + (outSp[a]! - 1) * strides[a]! + 1);
     const identity =
-      kk === 1 &&
       starts.every((s) => s === 0) &&
       strides.every((s) => s === 1) &&
       xp.shape.slice(2).every((d, a) => d === ends[a]);
-    const sl = identity ? xp : b.slice(xp, { starts, ends, axes, steps: strides });
-    cols.push(b.unsqueeze(sl, [2]));
+    return identity ? xp : b.slice(xp, { starts, ends, axes, steps: strides });
+  };
+  if (chunked) {
+    // One offset at a time: [N, G, Cg, HW] @ [N, G, HW, Coutg] summed over N → [G, Cg, 1, Coutg].
+    const parts = offsets.map((o) =>
+      b.unsqueeze(b.reduceSum(b.matmul(b.reshape(sliceAt(o), [0, group, cg, hw]), dyT), [0]), [2]),
+    );
+    const prod = b.concat(parts, 2); // [G, Cg, K, Coutg]
+    return b.reshape(b.transpose(prod, [0, 3, 1, 2]), w.shape as number[]);
   }
+  const cols = offsets.map((o) => b.unsqueeze(sliceAt(o), [2]));
   const col = cols.length === 1 ? cols[0]! : b.concat(cols, 2); // [N, C, K, *out]
   const colR = b.reshape(col, [0, group, cg * kk, hw]);
-  const dyT = b.transpose(b.reshape(dy, [0, group, coutg, hw]), [0, 1, 3, 2]); // [N, G, HW, Coutg]
   const prod = b.reduceSum(b.matmul(colR, dyT), [0]); // [G, CgK, Coutg]
   return b.reshape(b.transpose(prod, [0, 2, 1]), w.shape as number[]);
 }

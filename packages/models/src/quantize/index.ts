@@ -1,0 +1,6 @@
+export {
+  type QuantizedWeight,
+  type QuantizeOptions,
+  type QuantizeResult,
+  quantizeInferenceModel,
+} from './quantize.js';
