@@ -17,7 +17,9 @@ const trainManifest = join(sharedDir, 'data', 'train', 'manifest.csv');
 const devManifest = join(sharedDir, 'data', 'dev', 'manifest.csv');
 
 if (!existsSync(trainManifest) || !existsSync(devManifest)) {
-  console.log(`train-shared: ${trainManifest} or ${devManifest} not found; set INSTR_SHARED_DIR to the shared/ folder. Skipping.`);
+  console.log(
+    `train-shared: ${trainManifest} or ${devManifest} not found; set INSTR_SHARED_DIR to the shared/ folder. Skipping.`,
+  );
   process.exit(0);
 }
 
@@ -47,12 +49,19 @@ const config: TrainConfigInput = {
   lr: 1e-3,
   schedule: { type: 'onecycle' },
   loop: { epochs, earlyStopping: { patience: 4 }, checkpointEverySteps: 50, resume: true },
-  export: { thresholds: 'per-class', card: { data: 'shared/data train (real recordings); see its manifest for licences' } },
+  export: {
+    thresholds: 'per-class',
+    card: { data: 'shared/data train (real recordings); see its manifest for licences' },
+  },
 };
 
 const t0 = Date.now();
 const r = await runFromConfig(config);
-console.log(`train-shared: ${r.trainSize} training / ${r.valSize} dev files, ${r.history.length} epochs in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+console.log(
+  `train-shared: ${r.trainSize} training / ${r.valSize} dev files, ${r.history.length} epochs in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+);
 console.log(`best epoch ${r.best?.epoch} (${r.best?.metric} ${r.best?.value.toFixed(4)})`);
-console.log(`dev at tuned thresholds: macro F1 ${r.summary.f1.toFixed(4)}, mAP ${r.summary.mAP.toFixed(4)}, lwlrap ${r.summary.lwlrap.toFixed(4)}`);
+console.log(
+  `dev at tuned thresholds: macro F1 ${r.summary.f1.toFixed(4)}, mAP ${r.summary.mAP.toFixed(4)}, lwlrap ${r.summary.lwlrap.toFixed(4)}`,
+);
 console.log(`model: ${r.modelPath}\nreport: ${r.reportPath}`);
