@@ -4,6 +4,8 @@
  * the variants of one run as ratios.
  *
  *   node --conditions=instr-source --import tsx bench/ab.ts convgrad reference-cnn,cnn-model-1
+ *   node --conditions=instr-source --import tsx bench/ab.ts convtime cnn-model-1   # interleaved step times
+ *   node --conditions=instr-source --import tsx bench/ab.ts opttime reference-cnn      # interleaved step times per level
  *   node --conditions=instr-source --import tsx bench/ab.ts optlevel reference-cnn,resnext50_32x4d,mobilenetv3-small
  *
  * Env: BENCH_AB_BATCH (16), BENCH_AB_REPS (3).
@@ -126,8 +128,87 @@ function run(name: string, im2col: number, level: Level): Record<string, number>
   }
 }
 
+/** Step times of the two conv-dW variants in one process, steps interleaved (same machine load). */
+async function convTime(name: string): Promise<void> {
+  const entry = ZOO_CONFIGS.find((c) => c.name === name)!;
+  const sessions: TrainSession[] = [];
+  for (const limit of [Number.POSITIVE_INFINITY, 8 * 2 ** 20]) {
+    configureConvGradient({ im2colBytesPerExample: limit });
+    const built = buildModel(entry.config, { inputShape: ['N', ...entry.input] });
+    const artifacts = buildTrainingArtifacts({
+      model: built.model,
+      inputShape: ['N', ...entry.input],
+      targetShape: ['N', built.instruments.length],
+      optimizer: { type: 'adamw', weightDecay: 0.01 },
+    });
+    sessions.push(await TrainSession.create(ort, artifacts));
+  }
+  const rng = new Rng(0);
+  const input = Tensor.zeros('float32', [BATCH, ...entry.input]);
+  rng.fillNormal(input.data);
+  const target = Tensor.zeros('float32', [BATCH, 11]);
+  const times: number[][] = [[], []];
+  for (let i = 0; i <= REPS; i++) {
+    for (let v = 0; v < 2; v++) {
+      const s = performance.now();
+      await sessions[v]!.trainStep(input, target, 1e-3);
+      if (i > 0) times[v]!.push(performance.now() - s);
+    }
+  }
+  const [t0, t1] = times.map(median) as [number, number];
+  console.log(
+    `${name.padEnd(18)} interleaved step: im2col always ${t0.toFixed(0)} ms, per-offset above 8 MiB/ex ${t1.toFixed(0)} ms, ratio after/before ${(t1 / t0).toFixed(2)}`,
+  );
+}
+
+/** Train step times at each graph optimisation level in one process, steps interleaved. */
+async function optTime(name: string): Promise<void> {
+  const entry = ZOO_CONFIGS.find((c) => c.name === name)!;
+  const levels: Level[] = ['all', 'extended', 'basic', 'disabled'];
+  const built = buildModel(entry.config, { inputShape: ['N', ...entry.input] });
+  const artifacts = buildTrainingArtifacts({
+    model: built.model,
+    inputShape: ['N', ...entry.input],
+    targetShape: ['N', built.instruments.length],
+    optimizer: { type: 'adamw', weightDecay: 0.01 },
+  });
+  const sessions: TrainSession[] = [];
+  for (const level of levels) {
+    sessions.push(
+      await TrainSession.create(ort, artifacts, {
+        sessionOptions: {
+          intraOpNumThreads: 2,
+          interOpNumThreads: 1,
+          executionMode: 'sequential',
+          graphOptimizationLevel: level,
+        },
+      }),
+    );
+  }
+  const rng = new Rng(0);
+  const input = Tensor.zeros('float32', [BATCH, ...entry.input]);
+  rng.fillNormal(input.data);
+  const target = Tensor.zeros('float32', [BATCH, built.instruments.length]);
+  const times: number[][] = levels.map(() => []);
+  for (let i = 0; i <= REPS; i++) {
+    for (let v = 0; v < levels.length; v++) {
+      const s = performance.now();
+      await sessions[v]!.trainStep(input, target, 1e-3);
+      if (i > 0) times[v]!.push(performance.now() - s);
+    }
+  }
+  const all = median(times[0]!);
+  console.log(
+    `${name.padEnd(18)} interleaved train step: ${levels.map((l, v) => `${l} ${median(times[v]!).toFixed(0)} ms (${(median(times[v]!) / all).toFixed(2)}x)`).join(', ')}`,
+  );
+}
+
 const [mode, a, b, c] = process.argv.slice(2);
-if (mode === 'child') {
+if (mode === 'opttime') {
+  for (const name of (a ?? 'reference-cnn').split(',')) await optTime(name);
+} else if (mode === 'convtime') {
+  for (const name of (a ?? 'reference-cnn,cnn-model-1').split(',')) await convTime(name);
+} else if (mode === 'child') {
   await child(a!, Number(b), c as Level);
 } else {
   const names = (a ?? 'reference-cnn,cnn-model-1').split(',');
