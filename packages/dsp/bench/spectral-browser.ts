@@ -106,6 +106,12 @@ export async function runInChromium(entry: string, timeoutMs = 120_000): Promise
       clearTimeout(force);
     }
     server.close();
-    rmSync(profile, { recursive: true, force: true });
+    // Chromium's helper processes can still be writing to the profile for a moment after it exits:
+    // retry, and never fail a measurement over a temp folder.
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    } catch {
+      // left in the OS temp dir
+    }
   }
 }
