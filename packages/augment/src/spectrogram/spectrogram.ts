@@ -433,3 +433,119 @@ export class Lighting extends SpectrogramBase<{ brightness: number; contrast: nu
     return out;
   }
 }
+
+/**
+ * Options of {@link FilterAugment}.
+ * @example
+ * ```ts
+ * new FilterAugment({ dbRange: [-6, 6], bands: [3, 5], minBandWidth: 6, type: 'linear', unitsPerDb: 1 / 18.4 });
+ * ```
+ */
+export interface FilterAugmentOptions extends TransformOptions {
+  /** Range of the random band gains in dB (default [-6, 6]). */
+  dbRange?: [number, number];
+  /** Inclusive range of the number of frequency bands (default [3, 5]; 1 band = a plain gain). */
+  bands?: [number, number];
+  /** Minimum band width in bins (default 6; reduced automatically when the axis is too short). */
+  minBandWidth?: number;
+  /** `'linear'`: gains ramp linearly across each band (default); `'step'`: one gain per band. */
+  type?: 'linear' | 'step';
+  /**
+   * Input units per dB (default 1, a dB spectrogram). For a normalised log-mel `(dB − mean) / std`,
+   * pass `1 / std` so the gains stay in dB.
+   */
+  unitsPerDb?: number;
+}
+
+/**
+ * Drawn filter: band edges in bins (`[0, …, mel]`) and the gains in dB (one per band for `step`,
+ * one per band edge for `linear`).
+ * @example
+ * ```ts
+ * new FilterAugment().apply(logMel, 1).report.params; // { edges: [0, 17, 60, 128], gainsDb: [2.1, -4, 0.3, 5.2] }
+ * ```
+ */
+export interface FilterAugmentParams {
+  readonly edges: readonly number[];
+  readonly gainsDb: readonly number[];
+}
+
+/**
+ * FilterAugment (Nam et al., ICASSP 2022): a random smooth or stepped EQ across frequency, simulating
+ * different microphones and rooms — the usual gap between clean training sources and real recordings.
+ * The spectrogram axis `[..., mel, time]` is cut into 3–5 random bands of at least `minBandWidth` bins
+ * (the reference's boundary sampling); each band gets a random gain in `dbRange` (`step`), or gains are
+ * drawn at every band edge and ramp linearly across the band (`linear`, as the reference's `linspace`).
+ * The reference multiplies a magnitude spectrogram by `10^(g/20)`; this works on dB (log) spectrograms
+ * and adds `g · unitsPerDb`, the same filter in the log domain. One filter for all leading planes.
+ * @example
+ * ```ts
+ * // On a normalised log-mel (dB − mean) / std:
+ * const eq = new FilterAugment({ p: 0.8, unitsPerDb: 1 / 18.4 });
+ * const { output } = eq.apply(logMel, rng);
+ * ```
+ */
+export class FilterAugment extends SpectrogramBase<FilterAugmentParams> {
+  readonly name = 'FilterAugment';
+  readonly dbRange: [number, number];
+  readonly bands: [number, number];
+  readonly minBandWidth: number;
+  readonly type: 'linear' | 'step';
+  readonly unitsPerDb: number;
+  constructor(options: FilterAugmentOptions = {}) {
+    super(options);
+    const [lo, hi] = options.dbRange ?? [-6, 6];
+    this.dbRange = checkRange(lo, hi, 'dbRange', [-60, 60]);
+    const [b0, b1] = options.bands ?? [3, 5];
+    checkInteger(b0, 'bands[0]', 1, 64);
+    checkInteger(b1, 'bands[1]', b0, 64);
+    this.bands = [b0, b1];
+    this.minBandWidth = checkInteger(options.minBandWidth ?? 6, 'minBandWidth', 1, 1e6);
+    this.type = options.type ?? 'linear';
+    if (this.type !== 'linear' && this.type !== 'step') {
+      throw new InvalidArgumentError(
+        `FilterAugment: type must be 'linear' or 'step', got ${String(this.type)}.`,
+        { details: { key: 'type', expected: ['linear', 'step'], actual: this.type } },
+      );
+    }
+    this.unitsPerDb = checkNumber(options.unitsPerDb ?? 1, 'unitsPerDb', Number.MIN_VALUE, 1e6);
+  }
+  protected sample(x: Tensor<'float32'>, rng: Rng): FilterAugmentParams {
+    const { H } = planes(x);
+    const n = rng.int(this.bands[0], this.bands[1]);
+    let width = this.minBandWidth;
+    while (width > 0 && H - n * width + 1 < 0) width--;
+    // Reference: sort(randint(0, H − n·w + 1, n − 1)) + arange(1, n)·w, framed by 0 and H (randint's high is exclusive).
+    const inner = Array.from({ length: n - 1 }, () => rng.int(0, H - n * width)).sort((a, b) => a - b);
+    const edges = [0, ...inner.map((v, i) => v + (i + 1) * width), H];
+    const [lo, hi] = this.dbRange;
+    const gainsDb = Array.from({ length: this.type === 'step' ? n : n + 1 }, () => rng.uniform(lo, hi));
+    return { edges, gainsDb };
+  }
+  protected process(x: Tensor<'float32'>, { edges, gainsDb }: FilterAugmentParams): Tensor<'float32'> {
+    const { C, H, W } = planes(x);
+    const curve = new Float64Array(H);
+    for (let band = 0; band + 1 < edges.length; band++) {
+      const s = edges[band]!;
+      const e = edges[band + 1]!;
+      for (let h = s; h < e; h++) {
+        if (this.type === 'step') curve[h] = gainsDb[band]!;
+        else {
+          // torch.linspace(a, b, e − s): both ends included.
+          const t = e - s > 1 ? (h - s) / (e - s - 1) : 0;
+          curve[h] = gainsDb[band]! + (gainsDb[band + 1]! - gainsDb[band]!) * t;
+        }
+      }
+    }
+    const out = x.clone();
+    const d = out.data;
+    for (let c = 0; c < C; c++) {
+      for (let h = 0; h < H; h++) {
+        const add = curve[h]! * this.unitsPerDb;
+        const base = (c * H + h) * W;
+        for (let w = 0; w < W; w++) d[base + w] = d[base + w]! + add;
+      }
+    }
+    return out;
+  }
+}
