@@ -15,7 +15,7 @@ import { Command } from 'commander';
 const opts = new Command()
   .option('--model <dir>', 'training output folder', '/work/artifacts/default-model')
   .option('--baseline <dir>', 'baseline output folder', '/work/artifacts/baseline')
-  .option('--corpus <dir>', 'corpus folder', '/work/corpus')
+  .option('--corpus <dirs...>', 'corpus folders the model was trained on', ['/work/corpus'])
   .option(
     '--shipped <file>',
     'shipped model',
@@ -31,7 +31,7 @@ const opts = new Command()
   .opts<{
     model: string;
     baseline: string;
-    corpus: string;
+    corpus: string[];
     shipped: string;
     evaluation: string;
     out: string;
@@ -46,13 +46,42 @@ const [floatEval, int8Eval] = evaluated;
 
 const metrics = JSON.parse(readFileSync(join(opts.model, 'metrics.json'), 'utf8'));
 const baseline = JSON.parse(readFileSync(join(opts.baseline, 'baseline.json'), 'utf8'));
-const corpus = JSON.parse(readFileSync(join(opts.corpus, 'corpus.json'), 'utf8'));
+const corpora = opts.corpus.map((dir) => JSON.parse(readFileSync(join(dir, 'corpus.json'), 'utf8')));
+const sum = (get: (c: any) => number) => corpora.reduce((total, c) => total + get(c), 0);
+/** Several corpora as one: counts add up; the real share is over all labelled sources. */
+const corpus = {
+  clips: sum((c) => c.clips),
+  kinds: {
+    solo: sum((c) => c.summary.kinds.solo),
+    mix: sum((c) => c.summary.kinds.mix),
+    negative: sum((c) => c.summary.kinds.negative),
+  },
+  realShare:
+    sum((c) => c.summary.labelledSources.real) /
+    sum((c) => c.summary.labelledSources.real + c.summary.labelledSources.synthetic),
+  soundfonts: [...new Set(corpora.flatMap((c) => Object.keys(c.summary.soundfonts)))],
+  classes: Object.fromEntries(
+    IRMAS_CODES.map((code) => [
+      code,
+      { clips: sum((c) => c.summary.classes[code].clips), real: sum((c) => c.summary.classes[code].real) },
+    ]),
+  ),
+};
+const builds = corpora.map(
+  (c, i) => `${c.clips} clips (seed ${c.config.seed}, solo share ${c.config.soloShare}) in ${opts.corpus[i]}`,
+);
+const buildCommands = corpora
+  .map(
+    (c, i) =>
+      `pnpm --filter @instr/corpus build-corpus -- --out ${opts.corpus[i]} --clips ${c.clips} --seconds ${c.seconds} --seed ${c.config.seed} --solo-share ${c.config.soloShare}`,
+  )
+  .join('\n');
 const meta = readModelMetadata(new Uint8Array(readFileSync(opts.shipped)));
 const irmas = InstrumentSet.irmas();
 const f = (x: unknown, d = 3) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const card = meta.card as Record<string, any>;
 const summary = metrics.summary;
-const classes = corpus.summary.classes;
+const classes = corpus.classes;
 
 // Classes absent from dev have no F1/AP to measure: show n/a and average over the classes present.
 const present = IRMAS_CODES.filter((code) => metrics.perClass[code].support > 0);
@@ -88,11 +117,11 @@ window, the maximum over windows per clip, and a per-class threshold.
 | training | ${card.recipe.optimizer}; peak lr ${card.recipe.lr}, ${card.recipe.epochs} epochs (best: ${card.bestEpoch}), batch ${card.recipe.batch}; ${card.recipe.augmentation}; seed ${card.recipe.seed} |
 
 ## Data
-- **Training**: ${corpus.clips} generated clips of ${corpus.seconds} s at ${corpus.sampleRate} Hz built by \`tools/corpus\`
-  (seed ${corpus.config.seed}): ${corpus.summary.kinds.solo} single-instrument, ${corpus.summary.kinds.mix} mixtures of 2–5
-  instruments, ${corpus.summary.kinds.negative} with none of the 11; ${(100 * corpus.summary.labelledSources.realShare).toFixed(1)} % of
+- **Training**: ${corpus.clips} generated clips of 3 s at ${meta.sampleRate} Hz built by \`tools/corpus\`
+  (${builds.join('; ')}): ${corpus.kinds.solo} single-instrument, ${corpus.kinds.mix} mixtures of 2–5
+  instruments, ${corpus.kinds.negative} with none of the 11; ${(100 * corpus.realShare).toFixed(1)} % of
   the labelled sources are real recordings from \`shared/data/train\` (isolated notes sequenced into phrases,
-  a-cappella singing), the rest SoundFont renders (${Object.keys(corpus.summary.soundfonts).join(', ')}); drums, bass and other
+  a-cappella singing), the rest SoundFont renders (${corpus.soundfonts.join(', ')}); drums, bass and other
   instruments as unlabelled negatives; background noise and room impulse responses from \`shared/data/train\`.
 - **Validation** (model selection and thresholds only, never trained on): \`shared/data/dev\`, ${baseline.devFiles} real recordings.
   Because the thresholds and the epoch were chosen on it, the dev numbers below are optimistic; the
@@ -120,8 +149,8 @@ ${int8Eval ? `The int8 weights-only variant (\`quantizeModelFile\`, per-channel 
 
 ## Reproduce
 \`\`\`bash
-pnpm --filter @instr/corpus build-corpus -- --out /work/corpus --clips 6000 --seconds 3 --seed 1
-pnpm --filter @instr/default-model train -- --corpus /work/corpus --out /work/artifacts/default-model --epochs ${card.recipe.epochs}
+${buildCommands}
+pnpm --filter @instr/default-model train -- --corpus ${opts.corpus.join(' ')} --out /work/artifacts/default-model --epochs ${card.recipe.epochs}
 pnpm --filter @instr/default-model baseline -- --corpus /work/corpus --out /work/artifacts/baseline
 pnpm --filter @instr/default-model quantize -- ../../packages/infer/models/default.onnx /work/artifacts/default.int8.onnx
 pnpm --filter @instr/default-model evaluate -- --json /work/artifacts/evaluate.json ../../packages/infer/models/default.onnx /work/artifacts/default.int8.onnx

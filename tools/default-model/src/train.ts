@@ -25,7 +25,9 @@ import { featurise, maxPerFile, readManifest, type WindowSet } from './data.js';
 import { referenceCnn } from './model.js';
 
 const program = new Command()
-  .option('--corpus <dir>', 'corpus folder with manifest.csv', '/work/corpus')
+  .option('--corpus <dirs...>', 'corpus folders with manifest.csv (several are concatenated)', [
+    '/work/corpus',
+  ])
   .option(
     '--dev <dir>',
     'validation folder with manifest.csv',
@@ -41,7 +43,7 @@ const program = new Command()
   .option('--export-only', 'skip training: calibrate and export <out>/best.ckpt (e.g. while a run goes on)')
   .parse();
 const opts = program.opts<{
-  corpus: string;
+  corpus: string[];
   dev: string;
   out: string;
   epochs: number;
@@ -82,7 +84,7 @@ const progress = (what: string) => (done: number, total: number) => {
   if (done === total) process.stderr.write('\n');
 };
 
-let trainFiles = readManifest(join(opts.corpus, 'manifest.csv'), instruments);
+let trainFiles = opts.corpus.flatMap((dir) => readManifest(join(dir, 'manifest.csv'), instruments));
 if (opts.limit) trainFiles = trainFiles.slice(0, opts.limit);
 const devFiles = readManifest(join(opts.dev, 'manifest.csv'), instruments);
 const dev = await featurise(devFiles, meta, instruments, progress('dev features'));
@@ -291,7 +293,7 @@ meta.card = {
     seed: opts.seed,
   },
   data: {
-    train: `${trainFiles.length} generated clips (${opts.corpus})`,
+    train: `${trainFiles.length} generated clips (${opts.corpus.join(', ')})`,
     validation: 'shared/data/dev (model selection and thresholds only)',
   },
   bestEpoch: best.epoch,
