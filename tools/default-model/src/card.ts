@@ -46,8 +46,22 @@ const [floatEval, int8Eval] = evaluated;
 
 const metrics = JSON.parse(readFileSync(join(opts.model, 'metrics.json'), 'utf8'));
 const baseline = JSON.parse(readFileSync(join(opts.baseline, 'baseline.json'), 'utf8'));
-const corpora = opts.corpus.map((dir) => JSON.parse(readFileSync(join(dir, 'corpus.json'), 'utf8')));
-const sum = (get: (c: any) => number) => corpora.reduce((total, c) => total + get(c), 0);
+/** The parts of a corpus build's corpus.json (written by tools/corpus) that the card uses. */
+interface CorpusJson {
+  clips: number;
+  seconds: number;
+  config: { seed: number; soloShare: number };
+  summary: {
+    kinds: { solo: number; mix: number; negative: number };
+    labelledSources: { real: number; synthetic: number };
+    soundfonts: Record<string, number>;
+    classes: Record<string, { clips: number; real: number }>;
+  };
+}
+const corpora: CorpusJson[] = opts.corpus.map((dir) =>
+  JSON.parse(readFileSync(join(dir, 'corpus.json'), 'utf8')),
+);
+const sum = (get: (c: CorpusJson) => number) => corpora.reduce((total, c) => total + get(c), 0);
 /** Several corpora as one: counts add up; the real share is over all labelled sources. */
 const corpus = {
   clips: sum((c) => c.clips),
