@@ -258,6 +258,16 @@ Examples:
       8,
     )
     .option('--timeout <s>', 'processing time limit per request', arg(positiveNumber('--timeout')), 120)
+    .option(
+      '--workers <n>',
+      'threads decoding and classifying uploads (default: --concurrency; 0 = the main thread)',
+      arg((v: string) => {
+        const n = Number(v);
+        if (!(Number.isInteger(n) && n >= 0))
+          throw new UsageError(`--workers must be a whole number ≥ 0, got "${v}".`);
+        return n;
+      }),
+    )
     .addHelpText(
       'after',
       `

@@ -15,6 +15,6 @@ export { type LabelledFile, loadEvalDataset } from './dataset.js';
 export { AUDIO_EXTENSIONS, collectAudioFiles, isAudioPath } from './files.js';
 export { Journal, type JournalEntry, type JournalHeader } from './tag/journal.js';
 export { createServer, ortWebDistDir, type ServerOptions } from './server/index.js';
-export { ServiceError, type ServiceErrorCode } from './server/errors.js';
+export { type ErrorBody, ServiceError, type ServiceErrorCode, WorkerTaskError } from './server/errors.js';
 export { BoundedQueue } from './server/limiter.js';
 export { parseModelSpec } from './server/models.js';

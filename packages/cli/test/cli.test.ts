@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpy } from '@instr/core';
+import { encodeWav } from '@instr/dsp';
 import { describe, expect, it } from 'vitest';
-import { modelPath, runCli, spawnCli, tempDir, writeClips } from './helpers.js';
+import { clipAudio, modelPath, runCli, spawnCli, tempDir, writeClips } from './helpers.js';
 
 describe.each(['source', 'built'] as const)('instr command (%s)', (mode) => {
   const run = (args: string[], options: Parameters<typeof runCli>[1] = {}) =>
@@ -168,6 +169,18 @@ describe.each(['source', 'built'] as const)('instr command (%s)', (mode) => {
     });
     const health = await fetch(`${address}/health`);
     expect((await health.json()).status).toBe('ok');
+    // Classification runs on the service's worker threads (src/server/worker.ts, or dist/server-worker.js).
+    const upload = async (bytes: Uint8Array) => {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(bytes)]), 'a.wav');
+      const r = await fetch(`${address}/classify`, { method: 'POST', body: form });
+      return { status: r.status, body: await r.json() };
+    };
+    const bytes = encodeWav(clipAudio([false, false, true], 1, 77));
+    const ok = await upload(bytes);
+    expect([ok.status, ok.body.results[0].labels]).toEqual([200, ['click']]);
+    const cut = await upload(bytes.subarray(0, 60));
+    expect([cut.status, cut.body.error.code]).toEqual([422, 'AUDIO_DECODE']);
     const page = await fetch(`${address}/`);
     expect(page.status).toBe(200);
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));

@@ -37,6 +37,18 @@ export function multipart(
 
 const wav = (labels: boolean[], seconds: number, seed: number) => encodeWav(clipAudio(labels, seconds, seed));
 
+type Health = { status: string; active: number; waiting: number; classifying: number };
+
+/** Polls GET /health until `done` holds (at most ~10 s of polling). */
+async function waitForHealth(app: FastifyInstance, done: (h: Health) => boolean): Promise<Health> {
+  let h: Health = (await app.inject('/health')).json();
+  for (let i = 0; i < 400 && !done(h); i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    h = (await app.inject('/health')).json();
+  }
+  return h;
+}
+
 describe('HTTP service (fastify.inject)', () => {
   let app: FastifyInstance;
   let dataRoot: string;
@@ -267,7 +279,7 @@ describe('HTTP service (fastify.inject)', () => {
 });
 
 describe('HTTP service timeouts', () => {
-  it('answers 504 TIMEOUT when processing takes longer than timeoutMs, and the slot is released', async () => {
+  it('answers 504 TIMEOUT when processing takes longer than timeoutMs, stops the worker and frees the slot', async () => {
     const app = await createServer({
       model: modelPath,
       timeoutMs: 5,
@@ -280,9 +292,13 @@ describe('HTTP service timeouts', () => {
       const r = await app.inject({ method: 'POST', url: '/classify', ...body });
       expect(r.statusCode).toBe(504);
       expect(r.json().error).toMatchObject({ code: 'TIMEOUT', details: { timeoutMs: 5 } });
-      // The work that timed out still finishes (ONNX Runtime cannot be cancelled) and then frees its slot.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      expect((await app.inject('/health')).json()).toMatchObject({ active: 0, waiting: 0 });
+      // The timeout aborts the worker task (piscina terminates that thread and starts another): the slot
+      // is freed at once instead of when the work would have ended.
+      expect(await waitForHealth(app, (h) => h.active === 0)).toMatchObject({
+        active: 0,
+        waiting: 0,
+        classifying: 0,
+      });
     } finally {
       await app.close();
     }
@@ -408,6 +424,77 @@ describe('HTTP service on 127.0.0.1', () => {
       expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('HTTP service worker threads', () => {
+  it('keeps /health answering while a big file is decoded and classified on a worker thread', async () => {
+    const app = await createServer({
+      model: modelPath,
+      limits: { fileBytes: 40e6, seconds: 600 },
+      appDir: false,
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    try {
+      // 5 minutes of audio (9.6 MB of WAV): a second or more of decoding, features and inference.
+      const body = multipart([{ name: 'long.wav', bytes: wav([true, true, true], 300, 70) }]);
+      let finished = false;
+      const classification = fetch(`${url}/classify`, {
+        method: 'POST',
+        body: body.payload,
+        headers: body.headers,
+      }).then(async (r) => {
+        finished = true;
+        return { status: r.status, body: await r.json() };
+      });
+      const health = async (): Promise<Health> => (await fetch(`${url}/health`)).json();
+      // Ask until the file is being classified, then once more: both answers arrive while it still is.
+      let h = await health();
+      while (h.classifying === 0 && !finished) h = await health();
+      const during = await health();
+      const finishedAfterHealth = finished;
+      expect(h.classifying).toBe(1);
+      expect(during).toMatchObject({ status: 'ok', active: 1, classifying: 1 });
+      expect(finishedAfterHealth).toBe(false);
+      const r = await classification;
+      expect(r.status).toBe(200);
+      expect(r.body.results[0].duration).toBeCloseTo(300, 3);
+      expect(await health()).toMatchObject({ active: 0, classifying: 0 });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers worker errors (corrupt, non-audio, overlong, bad options) exactly as the main thread does, and stays up', async () => {
+    const options = { model: modelPath, limits: { seconds: 2 }, appDir: false } as const;
+    const pooled = await createServer(options);
+    const local = await createServer({ ...options, workers: 0 });
+    try {
+      const good = wav([true, false, false], 1, 71);
+      const cases: [string, Uint8Array, string, number, string | undefined][] = [
+        ['cut.wav', good.subarray(0, 60), '', 422, 'AUDIO_DECODE'],
+        ['junk.wav', new Uint8Array(good.length).fill(7), '', 415, 'UNSUPPORTED_FORMAT'],
+        ['long.wav', wav([true, false, false], 3, 72), '', 413, 'AUDIO_TOO_LONG'],
+        ['a.wav', good, '?thresholds=nope=0.5', 400, 'UNKNOWN_INSTRUMENT'],
+        ['a.wav', good, '', 200, undefined],
+      ];
+      for (const [name, bytes, query, status, code] of cases) {
+        const answers = await Promise.all(
+          [pooled, local].map((app) =>
+            app.inject({ method: 'POST', url: `/classify${query}`, ...multipart([{ name, bytes }]) }),
+          ),
+        );
+        for (const a of answers) {
+          expect(a.statusCode, name).toBe(status);
+          if (code) expect(a.json().error.code, name).toBe(code);
+        }
+        expect(answers[0]!.json()).toEqual(answers[1]!.json());
+      }
+      expect((await pooled.inject('/health')).json()).toMatchObject({ status: 'ok', active: 0 });
+    } finally {
+      await Promise.all([pooled.close(), local.close()]);
     }
   });
 });

@@ -14,6 +14,7 @@ export interface ServeCommandFlags {
   concurrency: number;
   queue: number;
   timeout: number;
+  workers?: number;
   quiet?: boolean;
 }
 
@@ -31,6 +32,7 @@ export async function serveCommand(flags: ServeCommandFlags, io: CliIO): Promise
     concurrency: flags.concurrency,
     queueSize: flags.queue,
     timeoutMs: Math.round(flags.timeout * 1000),
+    ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
     logger: flags.quiet ? false : { level: 'warn' },
   });
   const address = await app.listen({ host: flags.host, port: flags.port });

@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { extname, relative, resolve } from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IOError, ModelError } from '@instr/core';
 import { defaultModelPath, readModelMetadata } from '@instr/infer';
 import { writeFileAtomic } from '@instr/metrics/node';
@@ -20,6 +18,7 @@ import { collectAudioFiles } from '../files.js';
 import { type FileOutcome, resultsToCsv, resultsToJson } from '../output.js';
 import { Journal } from '../tag/journal.js';
 import type { TagTask, TagTaskResult } from '../tag/worker.js';
+import { workerLocation } from '../worker-location.js';
 
 export interface TagCommandFlags extends ClassifyFlags {
   out?: string;
@@ -39,22 +38,6 @@ export interface TagSummary {
   tagged: number;
   failed: number;
   out: string;
-}
-
-/** Where the compiled (or, in development, the TypeScript) worker module is. */
-function workerLocation(): { filename: string; execArgv: string[] } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    return {
-      filename: fileURLToPath(new URL('../tag/worker.ts', here)),
-      execArgv: [
-        '--conditions=instr-source',
-        '--import',
-        pathToFileURL(createRequire(here).resolve('tsx')).href,
-      ],
-    };
-  }
-  return { filename: fileURLToPath(new URL('./tag-worker.js', here)), execArgv: [] };
 }
 
 /**
@@ -103,7 +86,7 @@ export async function tagCommand(dir: string, flags: TagCommandFlags, io: CliIO)
     );
   }
   const jobs = Math.max(1, Math.min(flags.jobs ?? availableParallelism(), Math.max(1, todo.length)));
-  const { filename, execArgv } = workerLocation();
+  const { filename, execArgv } = workerLocation(import.meta.url, '../tag/worker.ts', 'tag-worker.js');
   const pool = new Piscina<TagTask, TagTaskResult>({
     filename,
     execArgv,

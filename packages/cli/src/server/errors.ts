@@ -38,6 +38,31 @@ export class ServiceError extends Error {
   }
 }
 
+/** The JSON body of every error answer. */
+export interface ErrorBody {
+  error: { code: string; message: string; details: Record<string, unknown> };
+}
+
+/**
+ * An error raised on a worker thread, carried back as the status and body {@link errorResponse} gave it
+ * there (errors lose their class when they cross threads).
+ * @example
+ * ```ts
+ * throw new WorkerTaskError(422, { error: { code: 'AUDIO_DECODE', message: 'cut.wav: truncated', details: {} } });
+ * ```
+ */
+export class WorkerTaskError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly body: ErrorBody,
+    workerStack?: string,
+  ) {
+    super(body.error.message);
+    this.name = 'WorkerTaskError';
+    if (workerStack) this.stack = `${this.name}: ${this.message}\n(on a worker thread)\n${workerStack}`;
+  }
+}
+
 const STATUS_OF: Record<string, number> = {
   INVALID_ARGUMENT: 400,
   CONFIG: 400,
@@ -55,10 +80,8 @@ const STATUS_OF: Record<string, number> = {
 };
 
 /** The JSON body and status of any error thrown while handling a request. */
-export function errorResponse(error: unknown): {
-  status: number;
-  body: { error: { code: string; message: string; details: Record<string, unknown> } };
-} {
+export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof WorkerTaskError) return { status: error.statusCode, body: error.body };
   if (error instanceof ServiceError) {
     return {
       status: error.statusCode,

@@ -8,15 +8,16 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { UnsupportedFormatError } from '@instr/core';
-import { decodeAudio, readAudioInfo, sniffAudioFormat } from '@instr/dsp';
-import { type ClassificationResult, type ClassifyOptions, classifyEnsemble } from '@instr/infer';
+import type { ClassificationResult, ClassifyOptions } from '@instr/infer';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { Piscina } from 'piscina';
 import { evaluateDataset } from '../commands/eval.js';
 import { loadEvalDataset } from '../dataset.js';
-import { errorResponse, ServiceError } from './errors.js';
+import { workerLocation } from '../worker-location.js';
+import { errorResponse, ServiceError, WorkerTaskError } from './errors.js';
 import { BoundedQueue, runBounded } from './limiter.js';
 import { ModelRegistry, parseModelSpec } from './models.js';
+import type { ClassifyTask, ClassifyTaskResult } from './worker.js';
 
 /**
  * Options of {@link createServer}.
@@ -49,6 +50,11 @@ export interface ServerOptions {
   timeoutMs?: number;
   /** onnxruntime intra-op threads per model (default 1). */
   threads?: number;
+  /**
+   * Worker threads that decode, compute features and run the models, so the event loop (and `/health`)
+   * stays responsive during big uploads (default: `concurrency`). `0` does that work on the main thread.
+   */
+  workers?: number;
   /** Folder of the browser app served at `/` (default: the built `dist/app`); `false` serves none. */
   appDir?: string | false;
   /** Fastify logger option (default false). */
@@ -111,6 +117,28 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
   const queue = new BoundedQueue(options.concurrency ?? 2, options.queueSize ?? 8);
   const registry = new ModelRegistry(options.model, options.modelsDir, options.threads ?? 1);
   const roots = (options.dataRoots ?? []).map((r) => resolve(r));
+  const threads = options.threads ?? 1;
+  const workers = Math.max(0, Math.floor(options.workers ?? queue.concurrency));
+  let classifying = 0;
+  /** Worker pool, started on the first classification (a server that only lists models starts no thread). */
+  let pool: Piscina<ClassifyTask, ClassifyTaskResult> | undefined;
+  const local = workers === 0 ? (await import('./worker.js')).uploadClassifier() : undefined;
+  const runTask = async (task: ClassifyTask, signal?: AbortSignal): Promise<ClassifyTaskResult> => {
+    if (local) return local.classify(task);
+    if (!pool) {
+      const { filename, execArgv } = workerLocation(import.meta.url, './worker.ts', 'server-worker.js');
+      pool = new Piscina<ClassifyTask, ClassifyTaskResult>({
+        filename,
+        execArgv,
+        minThreads: workers,
+        maxThreads: workers,
+      });
+    }
+    return pool.run(task, {
+      transferList: [task.bytes.buffer as ArrayBuffer],
+      ...(signal ? { signal } : {}),
+    });
+  };
 
   const app = Fastify({
     logger: options.logger ?? false,
@@ -119,7 +147,11 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     connectionTimeout: timeoutMs,
     keepAliveTimeout: 5000,
   });
-  app.addHook('onClose', async () => registry.dispose());
+  app.addHook('onClose', async () => {
+    await pool?.destroy();
+    await registry.dispose();
+    await local?.dispose();
+  });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -200,10 +232,19 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     },
   };
 
-  app.get('/health', { schema: { summary: 'Liveness', tags: ['service'] } }, async () => ({
-    status: 'ok',
-    ...queue.stats,
-  }));
+  app.get(
+    '/health',
+    {
+      schema: {
+        summary: 'Liveness',
+        description:
+          'Requests running (`active`) and queued (`waiting`), and files being decoded and classified (`classifying`). ' +
+          'Answers during big classifications: that work runs on worker threads.',
+        tags: ['service'],
+      },
+    },
+    async () => ({ status: 'ok', ...queue.stats, classifying }),
+  );
   app.get(
     '/ready',
     { schema: { summary: 'Readiness: a model is available and loads', tags: ['service'] } },
@@ -275,47 +316,30 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     };
   };
 
+  /** Classifies one upload on a worker thread; errors arrive as the status and body they map to. */
   const classifyBytes = async (
     bytes: Uint8Array,
     filename: string,
     o: ReturnType<typeof classifyOptionsFrom>,
+    signal?: AbortSignal,
   ): Promise<ClassificationResult> => {
-    if (!sniffAudioFormat(bytes)) {
-      throw new UnsupportedFormatError(
-        `${filename} is not audio instr can decode (WAV, FLAC, MP3, Ogg Vorbis/Opus); its content was checked, not its name or type.`,
-        { details: { file: filename } },
-      );
-    }
-    const info = await readAudioInfo(bytes, { source: filename });
-    if (info.duration > limits.seconds) {
-      throw new ServiceError(
-        413,
-        'AUDIO_TOO_LONG',
-        `${filename} is ${info.duration.toFixed(1)} s long; the limit is ${limits.seconds} s.`,
-        {
-          file: filename,
-          actual: info.duration,
-          expected: limits.seconds,
-        },
-      );
-    }
-    const audio = await decodeAudio(bytes, { source: filename, duration: limits.seconds });
     const { spec, timeline, ...classifyOptions } = o;
-    let result: ClassificationResult;
-    if (spec.length === 1) {
-      const c = await registry.classifier(spec[0]!.name);
-      result = await c.classify(audio, { ...classifyOptions, source: filename });
-    } else {
-      const members = await Promise.all(
-        spec.map(async (m) => ({ classifier: await registry.classifier(m.name), weight: m.weight })),
+    const members = await Promise.all(
+      spec.map(async (m) => ({ path: (await registry.entry(m.name)).path, weight: m.weight })),
+    );
+    signal?.throwIfAborted();
+    classifying++;
+    let r: ClassifyTaskResult;
+    try {
+      r = await runTask(
+        { bytes, filename, maxSeconds: limits.seconds, members, options: classifyOptions, timeline, threads },
+        signal,
       );
-      const { members: _m, ...r } = await classifyEnsemble(members, audio, {
-        ...classifyOptions,
-        source: filename,
-      });
-      result = r;
+    } finally {
+      classifying--;
     }
-    return timeline ? result : { ...result, timeline: [] };
+    if (!r.ok) throw new WorkerTaskError(r.status, r.body, r.stack);
+    return r.result;
   };
 
   /** Iterates the uploaded files one at a time (bounded memory), reading form fields met before them. */
@@ -365,15 +389,19 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     async (request, reply) => {
       return await runBounded(
         queue,
-        async () => {
+        async (signal) => {
           const results: ({ file: string } & (ClassificationResult | { error: unknown }))[] = [];
           let firstError: ReturnType<typeof errorResponse> | undefined;
           for await (const u of uploads(request)) {
+            signal.throwIfAborted();
             try {
-              results.push({ file: u.filename, ...(await classifyBytes(u.bytes, u.filename, u.options)) });
+              results.push({
+                file: u.filename,
+                ...(await classifyBytes(u.bytes, u.filename, u.options, signal)),
+              });
             } catch (error) {
               const r = perFileError(error);
-              if (r.status >= 500 && !(error instanceof ServiceError)) throw error;
+              if (signal.aborted || (r.status >= 500 && !(error instanceof ServiceError))) throw error;
               firstError ??= r;
               results.push({ file: u.filename, ...r.body });
             }
@@ -409,7 +437,9 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
         throw new ServiceError(415, 'BAD_REQUEST', 'Send audio files as multipart/form-data.');
       }
       const out = new PassThrough();
+      const controller = new AbortController();
       const deadline = setTimeout(() => {
+        controller.abort();
         out.write(
           `${JSON.stringify({ error: { code: 'TIMEOUT', message: `Classification took longer than ${timeoutMs} ms.`, details: {} } })}\n`,
         );
@@ -421,9 +451,10 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
             if (out.writableEnded) break;
             try {
               out.write(
-                `${JSON.stringify({ file: u.filename, ...(await classifyBytes(u.bytes, u.filename, u.options)) })}\n`,
+                `${JSON.stringify({ file: u.filename, ...(await classifyBytes(u.bytes, u.filename, u.options, controller.signal)) })}\n`,
               );
             } catch (error) {
+              if (out.writableEnded) break;
               out.write(`${JSON.stringify({ file: u.filename, ...errorResponse(error).body })}\n`);
             }
           }

@@ -64,28 +64,33 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 }
 
 /**
- * Runs `work` in a slot of `queue` (429 when full) and answers 504 after `ms`. The slot is released when the
- * work itself ends, not at the timeout: ONNX Runtime cannot be cancelled, so timed-out work still counts
- * against the concurrency limit until it finishes.
+ * Runs `work` in a slot of `queue` (429 when full) and answers 504 after `ms`. At the timeout the signal
+ * given to `work` is aborted (the service then terminates the worker thread doing it); the slot is
+ * released when the work itself ends, not at the timeout, so work that cannot be cancelled (ONNX Runtime
+ * on the main thread) still counts against the concurrency limit until it finishes.
  * @example
  * ```ts
- * const result = await runBounded(queue, () => classify(bytes), 120_000, 'Classification');
+ * const result = await runBounded(queue, (signal) => pool.run(task, { signal }), 120_000, 'Classification');
  * ```
  */
 export async function runBounded<T>(
   queue: BoundedQueue,
-  work: () => Promise<T>,
+  work: (signal: AbortSignal) => Promise<T>,
   ms: number,
   what: string,
 ): Promise<T> {
   const release = await queue.acquire();
+  const controller = new AbortController();
   let promise: Promise<T>;
   try {
-    promise = work();
+    promise = work(controller.signal);
   } catch (error) {
     release();
     throw error;
   }
   promise.then(release, release);
-  return withTimeout(promise, ms, what);
+  return withTimeout(promise, ms, what).catch((error) => {
+    if (error instanceof ServiceError && error.code === 'TIMEOUT') controller.abort(error);
+    throw error;
+  });
 }
