@@ -229,7 +229,21 @@ export async function runFromConfig(
       ? { module: resolve(base, cfg.augmentation.module), options: cfg.augmentation.options }
       : null,
   } as never);
-  const valPipe = new DataPipeline({ ...common, dataset: valSet, train: false });
+  const modelWindow = {
+    seconds: cfg.window.seconds,
+    hopSeconds: cfg.window.hopSeconds,
+    padding: cfg.window.padding,
+  };
+  // Validation scores files as inference will: every model window (length, hop, padding of the exported
+  // metadata), aggregated per file (loop.valAggregation, max by default).
+  const valPipe = new DataPipeline({
+    ...common,
+    dataset: valSet,
+    train: false,
+    windows: 'model',
+    modelWindow,
+  });
+  const valAggregation = cfg.loop.valAggregation;
   const inputShape = ['N', 1, cfg.features.nMels, frames];
 
   // ---- model, loss, optimiser
@@ -293,6 +307,7 @@ export async function runFromConfig(
       checkpointEverySteps: cfg.loop.checkpointEverySteps,
       accumulate: cfg.loop.accumulate,
       keepEpochCheckpoints: cfg.loop.keepEpochCheckpoints,
+      valAggregation,
       resume: cfg.loop.resume,
       quiet: cfg.loop.quiet,
       ort: options.ort,
@@ -305,7 +320,7 @@ export async function runFromConfig(
     try {
       const which = cfg.export.checkpoint === 'best' && result.best ? result.best.checkpoint : result.last;
       session.loadCheckpoint(await loadCheckpointFile(which));
-      const val = await predictBatches(session, valPipe.epoch(0));
+      const val = await predictBatches(session, valPipe.epoch(0), { aggregation: valAggregation });
       const t = cfg.export.thresholds;
       const thresholds =
         typeof t === 'number'
@@ -332,11 +347,7 @@ export async function runFromConfig(
         instruments,
         sampleRate: sr,
         features: spec,
-        window: {
-          seconds: cfg.window.seconds,
-          hopSeconds: cfg.window.hopSeconds,
-          padding: cfg.window.padding,
-        },
+        window: modelWindow,
         normalization: normalization ?? { mean: 0, std: 1 },
         thresholds,
         card: {

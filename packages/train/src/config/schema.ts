@@ -199,6 +199,11 @@ export const trainConfigSchema = z.strictObject({
       /** Gradient accumulation: batches per optimiser update. */
       accumulate: posInt.default(1),
       keepEpochCheckpoints: z.boolean().default(true),
+      /**
+       * Validation scores every model window of each file (the model's window, hop and padding, as
+       * `@instr/infer`) and aggregates them per file: `max` (as inference), `mean` or `attention`.
+       */
+      valAggregation: z.enum(['max', 'mean', 'attention']).default('max'),
       resume: z.boolean().default(false),
       quiet: z.boolean().default(false),
     })

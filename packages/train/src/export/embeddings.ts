@@ -3,6 +3,7 @@ import { type ChartSpec, renderSvg } from '@instr/metrics';
 import { writeFileAtomic } from '@instr/metrics/node';
 import { PCA } from 'ml-pca';
 import { UMAP } from 'umap-js';
+import { batchFileRanges } from '../evaluate/files.js';
 import type { TrainBatchIterable } from '../loop/batches.js';
 import type { Predictor } from './export.js';
 
@@ -16,7 +17,9 @@ export interface Embeddings {
 }
 
 /**
- * Penultimate-layer embeddings of every example (the input of the last dense layer).
+ * Penultimate-layer embeddings of every example (the input of the last dense layer). When batches carry
+ * `files` (several windows per file, `DataPipeline` with `windows: 'model'`), a file's embedding is the mean of
+ * its windows' embeddings, so there is one point per file.
  * @example
  * ```ts
  * const e = await collectEmbeddings(await createPredictor(ort, model, shape, weights), val.batches());
@@ -35,9 +38,18 @@ export async function collectEmbeddings(
     const e = await predictor.embed(b.x);
     d = e.dims[1]!;
     c = b.y.dims[1]!;
-    rows.push(new Float32Array(e.data));
-    for (let i = 0; i < b.y.size; i++) labels.push(b.y.data[i]!);
-    for (let i = 0; i < b.y.dims[0]!; i++) ids.push(b.ids?.[i] ?? String(ids.length));
+    const ranges = batchFileRanges(b, b.y.dims[0]!);
+    const pooled = new Float32Array(ranges.length * d);
+    ranges.forEach(([from, to], f) => {
+      for (let j = 0; j < d; j++) {
+        let s = 0;
+        for (let r = from; r < to; r++) s += e.data[r * d + j] as number;
+        pooled[f * d + j] = s / (to - from);
+      }
+      for (let k = 0; k < c; k++) labels.push(b.y.data[from * c + k]!);
+      ids.push(b.ids?.[from] ?? String(ids.length));
+    });
+    rows.push(pooled);
   }
   const n = ids.length;
   const data = new Float32Array(n * d);

@@ -6,6 +6,12 @@ export interface TrainBatch {
   y: Tensor<'float32'>;
   /** Example ids (file paths or keys), in batch order. */
   ids?: readonly string[];
+  /**
+   * File (example position in the batch) of each row when a file contributes several windows (`DataPipeline`
+   * with `windows: 'model'` or `'all'`); validation aggregates a file's window probabilities into one score.
+   * Absent: one row per file.
+   */
+  files?: readonly number[];
 }
 
 /** Batches, sync or async (the worker-thread pipeline yields an `AsyncIterable`). */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, type InstrumentSet, InvalidArgumentError, Tensor } from '@instr/core';
+import { ConfigError, type InstrumentSet, InvalidArgumentError, type Tensor } from '@instr/core';
 import { flattenEvaluation, StreamingEvaluator } from '@instr/metrics';
 import { writeFileAtomic } from '@instr/metrics/node';
 import {
@@ -18,7 +18,7 @@ import {
 import { loadCheckpointFile, saveCheckpointFile } from '@instr/models/node';
 import { SingleBar } from 'cli-progress';
 import type { InferenceSession } from 'onnxruntime-common';
-import { sigmoid } from '../evaluate/predict.js';
+import { checkAggregation, scoreFiles, type WindowAggregation } from '../evaluate/files.js';
 import {
   headWarmup as headWarmupSchedule,
   type LrSchedule,
@@ -106,6 +106,14 @@ export interface TrainOptions {
   onEpoch?: (record: EpochRecord) => void | Promise<void>;
   /** Decision threshold of the per-epoch validation metrics. Default 0.5. */
   threshold?: number;
+  /**
+   * How validation turns a file's window probabilities into its score when validation batches carry `files`
+   * (a `DataPipeline` with `windows: 'model'`): `'max'` (default, as `@instr/infer`), `'mean'` or `'attention'`.
+   * Metrics, the monitored value, early stopping and the best checkpoint all use these file-level scores.
+   */
+  valAggregation?: WindowAggregation;
+  /** Most validation windows per model call (default 64). */
+  valBatchRows?: number;
   /** ONNX Runtime module. Default `onnxruntime-node`. */
   ort?: OrtModule;
   /** ORT session options (default: 2 intra-op threads, sequential). */
@@ -184,6 +192,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     });
   }
   const monitor = o.monitor ?? (o.data.val ? 'val/f1' : 'train/loss');
+  const valAggregation = checkAggregation(o.valAggregation ?? 'max', 'valAggregation');
   const mode = o.monitorMode ?? (/loss/i.test(monitor) ? 'min' : 'max');
   const ort = o.ort ?? ((await import('onnxruntime-node')) as unknown as OrtModule);
   await mkdir(o.outDir, { recursive: true });
@@ -316,6 +325,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         seed: o.seed ?? 0,
         monitor,
         monitorMode: mode,
+        valAggregation,
         stepsPerEpoch: spe,
       },
       null,
@@ -381,16 +391,17 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           thresholds: o.threshold ?? 0.5,
           zeroDivision: 0,
         });
+        // File-level scores: every window of a validation file through the model, aggregated per file as
+        // inference does (batches without `files` have one row per file).
         let ls = 0;
         let ln = 0;
-        for await (const b of o.data.val()) {
-          const r = await session.evaluate(b.x, b.y);
-          const n = b.y.dims[0]!;
-          ls += r.loss * n;
-          ln += n;
-          const p = new Float64Array(r.logits.size);
-          for (let k = 0; k < p.length; k++) p[k] = sigmoid(r.logits.data[k] as number);
-          ev.add(b.y, new Tensor('float64', p, r.logits.dims));
+        for await (const f of scoreFiles(session, o.data.val(), {
+          aggregation: valAggregation,
+          maxRows: o.valBatchRows,
+        })) {
+          ls += f.lossSum;
+          ln += f.rows;
+          ev.add(f.y, f.p);
         }
         record['val/loss'] = ln ? ls / ln : Number.NaN;
         if (ln > 0) Object.assign(record, flattenEvaluation(ev.compute(), { prefix: 'val/' }));

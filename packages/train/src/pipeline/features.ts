@@ -1,5 +1,11 @@
-import { type FeatureSpec, InvalidArgumentError, Tensor } from '@instr/core';
-import { featureSpecOptions, type LogMelSpectrogramOptions, logMelSpectrogram } from '@instr/dsp';
+import { type FeatureSpec, InvalidArgumentError, type ModelMetadata, Tensor } from '@instr/core';
+import {
+  featureSpecOptions,
+  type LogMelSpectrogramOptions,
+  logMelSpectrogram,
+  modelInputBatch,
+  windowAudio,
+} from '@instr/dsp';
 
 /**
  * The `@instr/dsp` `logMelSpectrogram` options of a {@link FeatureSpec} (model metadata) at `sampleRate`.
@@ -122,4 +128,64 @@ export function windowStarts(n: number, length: number, hop: number, dropShortLa
     starts.push(s);
   }
   return starts;
+}
+
+/**
+ * The model window of the metadata (`meta.window`): length and hop in seconds and how the last, short window
+ * is filled (`'drop'` skips it, except in a clip shorter than one window, which is repeated — as `@instr/infer`).
+ * @example
+ * ```ts
+ * const w: ModelWindow = { seconds: 3, hopSeconds: 1.5, padding: 'repeat' };
+ * ```
+ */
+export type ModelWindow = ModelMetadata['window'];
+
+/** What {@link modelWindowInputs} returns. */
+export interface ModelWindowInputs {
+  /** `[windows, 1, nMels, frames]` model inputs, normalised by `meta.normalization`. */
+  x: Tensor<'float32'>;
+  /** Number of windows. */
+  count: number;
+  /** Start and end (exclusive) of each window's real content, in samples at `meta.sampleRate`. */
+  spans: { start: number; end: number }[];
+}
+
+/**
+ * Every model window of a mono clip **exactly as inference cuts it**: `@instr/dsp`'s `windowAudio` with
+ * `round(seconds · sampleRate)` samples every `max(1, round(hopSeconds · sampleRate))` samples and the padding
+ * policy of the window (`'drop'` becomes `'repeat'` for a clip shorter than one window, so it still has one),
+ * then `modelInputBatch` (log-mel of each window, then `(x − mean) / std`). This is the computation of
+ * `@instr/infer`'s `featureWindows` after resampling, so validation during training scores files the way a
+ * `Classifier` will (`samples` must already be at `meta.sampleRate`; the pipeline resamples on load).
+ *
+ * @throws InvalidArgumentError for a window or hop ≤ 0 s, or a window shorter than one STFT frame.
+ * @example
+ * ```ts
+ * const { x, count } = modelWindowInputs(y22k, {
+ *   sampleRate: 22050, features: spec, normalization: { mean: -40, std: 20 },
+ *   window: { seconds: 3, hopSeconds: 1.5, padding: 'repeat' },
+ * }); // x: [count, 1, nMels, 130]
+ * ```
+ */
+export function modelWindowInputs(
+  samples: Float32Array,
+  meta: Pick<ModelMetadata, 'sampleRate' | 'features' | 'normalization' | 'window'>,
+): ModelWindowInputs {
+  const { seconds, hopSeconds, padding } = meta.window;
+  if (!(seconds > 0) || !(hopSeconds > 0)) {
+    throw new InvalidArgumentError(`Window length and hop must be > 0 s, got ${seconds} and ${hopSeconds}.`, {
+      details: { key: 'window', actual: { seconds, hopSeconds } },
+    });
+  }
+  const sr = meta.sampleRate;
+  const length = Math.round(seconds * sr);
+  const hop = Math.max(1, Math.round(hopSeconds * sr));
+  // As @instr/infer: 'drop' would leave a clip shorter than one window with nothing to score.
+  const policy = padding === 'drop' && samples.length < length ? 'repeat' : padding;
+  const cut = windowAudio(samples, { length, hop, padding: policy });
+  return {
+    x: modelInputBatch(cut.tensor, meta),
+    count: cut.spans.length,
+    spans: cut.spans.map((s) => ({ start: s.start, end: s.end })),
+  };
 }

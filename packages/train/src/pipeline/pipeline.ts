@@ -4,7 +4,13 @@ import { type FeatureSpec, InvalidArgumentError, Tensor } from '@instr/core';
 import type { ResampleOptions } from '@instr/dsp';
 import type { Dataset } from '../data/dataset.js';
 import { type BatchSampler, RandomSampler, type Sampler } from '../data/sampler.js';
-import { logMelOptions, type SegmentPadding, windowSamples } from './features.js';
+import {
+  framesForSeconds,
+  logMelOptions,
+  type ModelWindow,
+  type SegmentPadding,
+  windowSamples,
+} from './features.js';
 import { type Executor, InlineExecutor, WorkerPool } from './pool.js';
 import {
   type AugmentModuleSpec,
@@ -51,8 +57,13 @@ export interface PipelineOptions {
   /**
    * `one` (default): one window per example. `all`: every window of the file (hop `windowHopFrames`), for
    * evaluation; a batch then has one row per window and `batch.files` maps rows to examples.
+   * `model`: every window of the file **as inference cuts it** (`modelWindow`: `@instr/dsp`'s `windowAudio` +
+   * `modelInputBatch`, the code `@instr/infer` runs), for validation that scores files like a `Classifier`;
+   * evaluation only (`train: false`).
    */
-  windows?: 'one' | 'all';
+  windows?: 'one' | 'all' | 'model';
+  /** The model window (metadata `window`: seconds, hopSeconds, padding) of `windows: 'model'`. */
+  modelWindow?: ModelWindow;
   /** Hop between windows with `windows: 'all'`, in frames. Default `frames` (no overlap). */
   windowHopFrames?: number;
   /** `(x − mean) / std` after feature extraction (default none; see `featureStatistics`). */
@@ -94,7 +105,7 @@ export interface Batch {
   ids: string[];
   /** Dataset index of each row. */
   indices: number[];
-  /** Example (position in the batch) of each row: `[0, 1, …]` unless `windows: 'all'`. */
+  /** Example (position in the batch) of each row: `[0, 1, …]` unless `windows: 'all'` or `'model'`. */
   files: number[];
   /** Epoch and batch number. */
   epoch: number;
@@ -182,9 +193,21 @@ export class DataPipeline {
     }
     if (o.pad !== undefined && !['zero', 'repeat'].includes(o.pad))
       fail('pad', "must be 'zero' or 'repeat'", o.pad);
-    if (o.windows !== undefined && !['one', 'all'].includes(o.windows))
-      fail('windows', "must be 'one' or 'all'", o.windows);
+    if (o.windows !== undefined && !['one', 'all', 'model'].includes(o.windows))
+      fail('windows', "must be 'one', 'all' or 'model'", o.windows);
     const train = o.train ?? true;
+    if (o.windows === 'model') {
+      const w = o.modelWindow;
+      if (!w) fail('modelWindow', "is required with windows: 'model'", w);
+      if (train) fail('windows', "'model' is for evaluation (set train: false)", o.windows);
+      if (!(w!.seconds > 0) || !(w!.hopSeconds > 0))
+        fail('modelWindow', 'needs seconds and hopSeconds > 0', w);
+      if (!['zero', 'repeat', 'reflect', 'drop'].includes(w!.padding))
+        fail('modelWindow.padding', "must be 'zero', 'repeat', 'reflect' or 'drop'", w!.padding);
+      const f = framesForSeconds(o.features, o.sampleRate, w!.seconds);
+      if (f !== o.frames)
+        fail('modelWindow.seconds', `gives ${f} frames but frames is ${o.frames}`, w!.seconds);
+    }
     if (o.augment && !isModuleSpec(o.augment) && workers > 0) {
       fail('augment', 'objects need workers: 0 (pass { module } to use worker threads)', 'transform objects');
     }
@@ -207,6 +230,7 @@ export class DataPipeline {
       pad: o.pad ?? 'repeat',
       windows: o.windows ?? 'one',
       windowHopFrames: o.windowHopFrames ?? o.frames,
+      modelWindow: o.windows === 'model' ? { ...o.modelWindow! } : null,
       normalization: o.normalization ?? null,
       mix: train ? (o.mix ?? null) : null,
       augment: augment

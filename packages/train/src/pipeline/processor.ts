@@ -22,7 +22,15 @@ import {
 } from '@instr/augment';
 import type { ResampleOptions } from '@instr/dsp';
 import { AudioCache, loadMonoAudio } from '../data/cache.js';
-import { logMelFrames, type SegmentPadding, segment, windowSamples, windowStarts } from './features.js';
+import {
+  logMelFrames,
+  type ModelWindow,
+  modelWindowInputs,
+  type SegmentPadding,
+  segment,
+  windowSamples,
+  windowStarts,
+} from './features.js';
 
 /**
  * Augmentations the pipeline applies to each training example.
@@ -104,8 +112,10 @@ export interface ProcessorConfig {
   frames: number;
   crop: 'random' | 'start' | 'center';
   pad: SegmentPadding;
-  windows: 'one' | 'all';
+  windows: 'one' | 'all' | 'model';
   windowHopFrames: number;
+  /** The model window for `windows: 'model'` (inference windowing), else null. */
+  modelWindow: ModelWindow | null;
   normalization: { mean: number; std: number } | null;
   mix: MixSpec | null;
   augment: { module: string; exportName: string; options: unknown } | null;
@@ -287,6 +297,7 @@ export class ExampleProcessor {
           pad: c.pad,
           windows: c.windows,
           hop: c.windowHopFrames,
+          ...(c.windows === 'model' ? { modelWindow: c.modelWindow } : {}),
         },
         async () => {
           const ws = this.cutWindows(await this.load(item.path), L, rng);
@@ -335,6 +346,29 @@ export class ExampleProcessor {
   /** Cuts the waveform into windows and returns their log-mels, each `[nMels · frames]`. */
   private cutWindows(wave: Float32Array, L: number, rng: Rng): Float32Array[] {
     const c = this.config;
+    if (c.windows === 'model') {
+      // Inference windowing (@instr/dsp windowAudio + modelInputBatch); normalisation is applied by the caller
+      // with the same arithmetic as modelInput, so identity here keeps the result bit-identical.
+      const { x, count } = modelWindowInputs(wave, {
+        sampleRate: c.sampleRate,
+        features: c.features,
+        normalization: { mean: 0, std: 1 },
+        window: c.modelWindow!,
+      });
+      if (count === 0) {
+        throw new DatasetError('The file has no audio samples to cut into model windows.', {
+          details: { key: 'samples', actual: wave.length },
+        });
+      }
+      const size = c.features.nMels * c.frames;
+      if (x.data.length !== count * size) {
+        throw new DatasetError(
+          `Model windows give ${x.dims[3]} frames, the pipeline expects ${c.frames} (window ${c.modelWindow!.seconds} s).`,
+          { details: { key: 'modelWindow.seconds', expected: c.frames, actual: x.dims[3] } },
+        );
+      }
+      return Array.from({ length: count }, (_, k) => x.data.subarray(k * size, (k + 1) * size));
+    }
     let starts: number[];
     if (c.windows === 'all') {
       starts = windowStarts(wave.length, L, c.windowHopFrames * c.features.hopLength);
