@@ -27,23 +27,166 @@ function matrixOf(t: Tensor, what: string): [number, number] {
   return [t.dims[0]!, t.dims[1]!];
 }
 
-/** cleanlab's per-class confident thresholds of a binary sub-problem: [mean(1−p | y=0), mean(p | y=1)]. */
-function thresholdsOf(y: Tensor, p: Tensor, n: number, c: number, k: number): [number, number] {
+/** cleanlab's `FLOATING_POINT_COMPARISON`: a probability counts as reaching a threshold when `p ≥ t − 1e-6`. */
+const FLOAT_EPS = 1e-6;
+/** cleanlab's `CONFIDENT_THRESHOLDS_LOWER_BOUND` (2 × the comparison tolerance). */
+const THRESHOLD_FLOOR = 2 * FLOAT_EPS;
+/** cleanlab's threshold of a side no example is labelled with: larger than any probability. */
+const BIG_VALUE = 2;
+
+/** The binary sub-problem of class k: given labels (0/1) and probabilities `[1 − p, p]`. */
+interface Binary {
+  y: Uint8Array;
+  /** p(absent), p(present) per example. */
+  q0: Float64Array;
+  q1: Float64Array;
+}
+
+function binaryOf(labels: Tensor, probabilities: Tensor, n: number, c: number, k: number): Binary {
+  const y = new Uint8Array(n);
+  const q0 = new Float64Array(n);
+  const q1 = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = Number(probabilities.data[i * c + k]);
+    y[i] = Number(labels.data[i * c + k]) > 0.5 ? 1 : 0;
+    q1[i] = p;
+    q0[i] = 1 - p;
+  }
+  return { y, q0, q1 };
+}
+
+/** cleanlab `get_confident_thresholds` of a binary sub-problem: [mean(1 − p | y = 0), mean(p | y = 1)]. */
+function thresholdsOfBinary(b: Binary): [number, number] {
   let s0 = 0;
   let n0 = 0;
   let s1 = 0;
   let n1 = 0;
-  for (let i = 0; i < n; i++) {
-    const pi = Number(p.data[i * c + k]);
-    if (Number(y.data[i * c + k]) > 0.5) {
-      s1 += pi;
+  for (let i = 0; i < b.y.length; i++) {
+    if (b.y[i]) {
+      s1 += b.q1[i]!;
       n1++;
     } else {
-      s0 += 1 - pi;
+      s0 += b.q0[i]!;
       n0++;
     }
   }
-  return [n0 ? s0 / n0 : 0.5, n1 ? s1 / n1 : 0.5];
+  return [
+    Math.max(n0 ? s0 / n0 : BIG_VALUE, THRESHOLD_FLOOR),
+    Math.max(n1 ? s1 / n1 : BIG_VALUE, THRESHOLD_FLOOR),
+  ];
+}
+
+/**
+ * Per-class confident thresholds of multi-label data, as cleanlab's `get_confident_thresholds(…, multi_label=True)`:
+ * for class k, `[mean(1 − p_k | k labelled absent), mean(p_k | k labelled present)]` — the average
+ * self-confidence of each side. A side no example has gets 2 (nothing reaches it); values are clipped below at 2e-6.
+ * @example
+ * ```ts
+ * const t = confidentThresholds(labels, oof); // t[k] = [absent, present]
+ * ```
+ */
+export function confidentThresholds(labels: Tensor, probabilities: Tensor): [number, number][] {
+  const [n, c] = checkPair(labels, probabilities);
+  return Array.from({ length: c }, (_, k) => thresholdsOfBinary(binaryOf(labels, probabilities, n, c, k)));
+}
+
+/** numpy's `round` (half to even). */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** cleanlab `round_preserving_sum`: rounds to integers keeping the (rounded) total. */
+function roundPreservingSum(floats: number[]): number[] {
+  const ints = floats.map(roundHalfEven);
+  const total = roundHalfEven(floats.reduce((a, v) => a + v, 0));
+  let sum = ints.reduce((a, v) => a + v, 0);
+  while (Math.abs(sum - total) > FLOAT_EPS) {
+    const diff = roundHalfEven(total - sum);
+    const inc = diff < 0 ? -1 : 1;
+    const changes = Math.min(Math.abs(diff), floats.length);
+    // numpy: argsort(floats − ints), reversed when adding (largest remainders first)
+    const order = floats
+      .map((_, i) => i)
+      .sort((a, b) => floats[a]! - ints[a]! - (floats[b]! - ints[b]!) || a - b);
+    if (inc > 0) order.reverse();
+    for (const i of order.slice(0, changes)) ints[i]! += inc;
+    sum = ints.reduce((a, v) => a + v, 0);
+  }
+  return ints;
+}
+
+/** Confident joint of a binary sub-problem and the guessed true label of each example (−1: not confident). */
+function confidentJointOfBinary(
+  b: Binary,
+  t: [number, number],
+  calibrate: boolean,
+): { cj: number[][]; guess: Int8Array } {
+  const n = b.y.length;
+  const cj = [
+    [0, 0],
+    [0, 0],
+  ];
+  const guess = new Int8Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const above0 = b.q0[i]! >= t[0] - FLOAT_EPS;
+    const above1 = b.q1[i]! >= t[1] - FLOAT_EPS;
+    if (!above0 && !above1) continue;
+    // two confident sides: the more probable (argmax; a tie goes to "absent"); one: that side
+    const g = above0 && above1 ? (b.q1[i]! > b.q0[i]! ? 1 : 0) : above1 ? 1 : 0;
+    guess[i] = g;
+    cj[b.y[i]!]![g]! += 1;
+  }
+  cj[0]![0] = Math.max(cj[0]![0]!, 1);
+  cj[1]![1] = Math.max(cj[1]![1]!, 1);
+  if (!calibrate) return { cj, guess };
+  // calibrate_confident_joint: rows sum to the label counts, the whole to N, then integer rounding by row
+  const counts = [0, 0];
+  for (let i = 0; i < n; i++) counts[b.y[i]!]! += 1;
+  let cal = cj.map((row, r) => {
+    const s = Math.max(row[0]! + row[1]!, 1e-100);
+    return row.map((v) => (v / s) * counts[r]!);
+  });
+  const total = Math.max(
+    cal.flat().reduce((a, v) => a + v, 0),
+    1e-100,
+  );
+  cal = cal.map((row) => row.map((v) => (v / total) * n));
+  return { cj: cal.map(roundPreservingSum), guess };
+}
+
+/**
+ * The one-vs-rest confident joint of multi-label data, as cleanlab's
+ * `compute_confident_joint(labels, pred_probs, multi_label=True)`: for each class k a 2×2 count matrix
+ * `[given][guessed true]` (0 = absent, 1 = present) of the examples whose probability of a side reaches that side's
+ * confident threshold (both: the more probable side), with the diagonal at least 1, calibrated by default so row r
+ * sums to the number of examples labelled r.
+ * @example
+ * ```ts
+ * const cj = confidentJoint(labels, oof); // cj[k][1][0]: labelled present, confidently absent
+ * ```
+ */
+export function confidentJoint(
+  labels: Tensor,
+  probabilities: Tensor,
+  options: { calibrate?: boolean } = {},
+): number[][][] {
+  const [n, c] = checkPair(labels, probabilities);
+  return Array.from({ length: c }, (_, k) => {
+    const b = binaryOf(labels, probabilities, n, c, k);
+    return confidentJointOfBinary(b, thresholdsOfBinary(b), options.calibrate ?? true).cj;
+  });
+}
+
+function checkPair(labels: Tensor, probabilities: Tensor): [number, number] {
+  const [n, c] = matrixOf(labels, 'labels');
+  const [pn, pc] = matrixOf(probabilities, 'probabilities');
+  if (pn !== n || pc !== c) {
+    throw new ShapeError(`labels [${labels.dims}] and probabilities [${probabilities.dims}] differ.`, {
+      details: { expected: labels.dims, actual: probabilities.dims },
+    });
+  }
+  return [n, c];
 }
 
 /**
@@ -64,27 +207,30 @@ export function labelQualityScores(
   probabilities: Tensor,
   options: LabelQualityOptions = {},
 ): LabelQuality {
-  const [n, c] = matrixOf(labels, 'labels');
-  const [pn, pc] = matrixOf(probabilities, 'probabilities');
-  if (pn !== n || pc !== c) {
-    throw new ShapeError(`labels [${labels.dims}] and probabilities [${probabilities.dims}] differ.`, {
-      details: { expected: labels.dims, actual: probabilities.dims },
-    });
-  }
+  const [n, c] = checkPair(labels, probabilities);
   const alpha = options.alpha ?? 0.8;
   if (!(alpha >= 0 && alpha <= 1))
     throw new InvalidArgumentError(`alpha must be in [0, 1], got ${alpha}.`, {
       details: { key: 'alpha', actual: alpha },
     });
   const method = options.method ?? 'self_confidence';
+  if (method !== 'self_confidence' && method !== 'normalized_margin') {
+    throw new InvalidArgumentError(
+      `method must be self_confidence or normalized_margin, got ${String(method)}.`,
+      {
+        details: { key: 'method', actual: method },
+      },
+    );
+  }
   const perClass = new Float64Array(n * c);
   for (let k = 0; k < c; k++) {
-    const th = options.adjustPredProbs ? thresholdsOf(labels, probabilities, n, c, k) : undefined;
+    const b = binaryOf(labels, probabilities, n, c, k);
+    const th = options.adjustPredProbs ? thresholdsOfBinary(b) : undefined;
     for (let i = 0; i < n; i++) {
-      const p = Number(probabilities.data[i * c + k]);
-      let q0 = 1 - p;
-      let q1 = p;
+      let q0 = b.q0[i]!;
+      let q1 = b.q1[i]!;
       if (th) {
+        // cleanlab _subtract_confident_thresholds: p − t + max(t), renormalised
         const m = Math.max(th[0], th[1]);
         q0 = q0 - th[0] + m;
         q1 = q1 - th[1] + m;
@@ -92,7 +238,7 @@ export function labelQualityScores(
         q0 /= s;
         q1 /= s;
       }
-      const y = Number(labels.data[i * c + k]) > 0.5;
+      const y = b.y[i] === 1;
       const self = y ? q1 : q0;
       const other = y ? q0 : q1;
       perClass[i * c + k] = method === 'normalized_margin' ? (self - other + 1) / 2 : self;
@@ -128,50 +274,152 @@ export interface LabelIssue {
 }
 
 /**
- * Suspected label errors by confident learning, class by class (as cleanlab's multi-label
- * `find_label_issues(filter_by='confident_learning')`): per class the confident thresholds are the mean
- * probability of "present" over examples labelled present and of "absent" over those labelled absent; an
- * example falls off the diagonal of the confident joint — a suspected error — when the only (or the more
- * probable) label whose probability reaches its threshold is the opposite of its given label. Sorted by the
- * example's label quality (worst first).
+ * How {@link findLabelIssues} decides which labels of a class are errors (cleanlab's `filter_by`):
+ * - `'prune_by_noise_rate'` (default, as cleanlab): for each off-diagonal cell (given r, true g) of the calibrated
+ *   confident joint, the that-many examples labelled r with the largest margin `p(g) − p(r)`;
+ * - `'prune_by_class'`: for each given side r, the `count(r) − joint[r][r]` examples with the lowest `p(r)`;
+ * - `'both'`: flagged by both;
+ * - `'confident_learning'`: the off-diagonal examples of the confident joint themselves.
+ * @example
+ * ```ts
+ * findLabelIssues(labels, oof, { filterBy: 'confident_learning' satisfies LabelIssueFilter });
+ * ```
+ */
+export type LabelIssueFilter = 'prune_by_noise_rate' | 'prune_by_class' | 'both' | 'confident_learning';
+
+/** Options of {@link findLabelIssues}. */
+export interface FindLabelIssuesOptions {
+  /** Example ids, copied into the issues. */
+  ids?: readonly string[];
+  /** Instrument codes are copied into the issues. */
+  instruments?: InstrumentSet;
+  /** Scores used to rank the issues (default: `labelQualityScores(labels, probabilities)`, cleanlab's ranking). */
+  quality?: LabelQuality;
+  /** Default `'prune_by_noise_rate'` (cleanlab's default). */
+  filterBy?: LabelIssueFilter;
+  /** A side of a class with at most this many examples is never pruned (cleanlab `min_examples_per_class`). Default 1. */
+  minExamplesPerClass?: number;
+}
+
+/** The issue mask of one binary sub-problem, as cleanlab's `find_label_issues(labels, [1 − p, p], filter_by)`. */
+function binaryIssues(b: Binary, filterBy: LabelIssueFilter, minExamples: number): Uint8Array {
+  const n = b.y.length;
+  const t = thresholdsOfBinary(b);
+  const q = [b.q0, b.q1] as const;
+  const mask = new Uint8Array(n);
+  if (filterBy === 'confident_learning') {
+    const { guess } = confidentJointOfBinary(b, t, false);
+    for (let i = 0; i < n; i++) if (guess[i]! >= 0 && guess[i] !== b.y[i]) mask[i] = 1;
+  } else {
+    const { cj } = confidentJointOfBinary(b, t, true);
+    const prune = keepAtLeast(cj, minExamples); // prune[r][g]: given r, true g (cleanlab's prune_count_matrix transposed)
+    const byGiven = [0, 1].map((r) => {
+      const rows: number[] = [];
+      for (let i = 0; i < n; i++) if (b.y[i] === r) rows.push(i);
+      return rows;
+    });
+    const byNoise = new Uint8Array(n);
+    const byClass = new Uint8Array(n);
+    for (const r of [0, 1] as const) {
+      const rows = byGiven[r]!;
+      // cleanlab only writes a side's mask back when it has more than one example
+      if (rows.length <= minExamples || rows.length <= 1) continue;
+      const g = (1 - r) as 0 | 1;
+      const k = prune[r]![g]!;
+      if (k > 0) {
+        // largest margin p(g) − p(r) first
+        const order = [...rows].sort((a, c) => q[g][c]! - q[r][c]! - (q[g][a]! - q[r][a]!) || a - c);
+        for (const i of order.slice(0, k)) byNoise[i] = 1;
+      }
+      const m = rows.length - prune[r]![r]!;
+      if (m >= 1) {
+        const order = [...rows].sort((a, c) => q[r][a]! - q[r][c]! || a - c); // lowest p(r) first
+        for (const i of order.slice(0, m)) byClass[i] = 1;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      mask[i] =
+        filterBy === 'prune_by_noise_rate'
+          ? byNoise[i]!
+          : filterBy === 'prune_by_class'
+            ? byClass[i]!
+            : byNoise[i]! & byClass[i]!;
+    }
+  }
+  // never an issue where the model's more probable side is the given label
+  for (let i = 0; i < n; i++) if (mask[i] && (b.q1[i]! > b.q0[i]! ? 1 : 0) === b.y[i]) mask[i] = 0;
+  return mask;
+}
+
+/** cleanlab `_keep_at_least_n_per_class` (frac_noise 1) on a `[given][true]` joint. */
+function keepAtLeast(cj: number[][], minExamples: number): number[][] {
+  // cleanlab works on the transpose (columns = given labels); here rows are given labels
+  const out = cj.map((row) => [...row]);
+  for (let r = 0; r < 2; r++) {
+    const diag = cj[r]![r]!;
+    const newDiag = Math.max(diag, minExamples);
+    const nonZero = cj[r]!.filter((v) => v !== 0).length;
+    const dec = (newDiag - diag) / Math.max(nonZero - 1, 1);
+    for (let g = 0; g < 2; g++) out[r]![g] = Math.max(cj[r]![g]! - dec, 0);
+    out[r]![r] = newDiag;
+    for (let g = 0; g < 2; g++) out[r]![g] = Math.trunc(out[r]![g]!);
+  }
+  return out;
+}
+
+/**
+ * Suspected label errors by confident learning, class by class, as cleanlab's multi-label
+ * `find_label_issues` (`find_multilabel_issues_per_class`): each class is a binary problem with probabilities
+ * `[1 − p, p]`; its confident thresholds are the mean self-confidence of each side ({@link confidentThresholds}),
+ * the calibrated confident joint ({@link confidentJoint}) estimates how many labels of each side are wrong, and
+ * `filterBy` picks which ({@link LabelIssueFilter}; default `prune_by_noise_rate`, as cleanlab). A label whose
+ * more probable side (p ≥ ½ or not) agrees with it is never an issue. Each flagged (example, class) pair is one
+ * issue — `missing` (labelled absent, confidently present) or `spurious` — sorted by the example's label quality
+ * (worst first; cleanlab's `return_indices_ranked_by='self_confidence'` order), then example, then class.
  *
  * @example
  * ```ts
  * const issues = findLabelIssues(labels, oofProbabilities, { ids, instruments });
+ * const suspects = [...new Set(issues.map((i) => i.index))]; // examples, worst first
  * ```
  */
 export function findLabelIssues(
   labels: Tensor,
   probabilities: Tensor,
-  options: { ids?: readonly string[]; instruments?: InstrumentSet; quality?: LabelQuality } = {},
+  options: FindLabelIssuesOptions = {},
 ): LabelIssue[] {
-  const [n, c] = matrixOf(labels, 'labels');
+  const [n, c] = checkPair(labels, probabilities);
+  const filterBy = options.filterBy ?? 'prune_by_noise_rate';
+  if (!['prune_by_noise_rate', 'prune_by_class', 'both', 'confident_learning'].includes(filterBy)) {
+    throw new InvalidArgumentError(`Unknown filterBy "${String(filterBy)}".`, {
+      details: { key: 'filterBy', actual: filterBy },
+    });
+  }
+  const minExamples = options.minExamplesPerClass ?? 1;
+  if (!(Number.isInteger(minExamples) && minExamples >= 0)) {
+    throw new InvalidArgumentError(`minExamplesPerClass must be an integer ≥ 0, got ${minExamples}.`, {
+      details: { key: 'minExamplesPerClass', actual: minExamples },
+    });
+  }
   const q = options.quality ?? labelQualityScores(labels, probabilities);
   const out: LabelIssue[] = [];
   for (let k = 0; k < c; k++) {
-    const [t0, t1] = thresholdsOf(labels, probabilities, n, c, k);
+    const b = binaryOf(labels, probabilities, n, c, k);
+    const mask = binaryIssues(b, filterBy, minExamples);
     for (let i = 0; i < n; i++) {
-      const p = Number(probabilities.data[i * c + k]);
-      const y = Number(labels.data[i * c + k]) > 0.5;
-      const above0 = 1 - p >= t0;
-      const above1 = p >= t1;
-      let confident: 0 | 1 | undefined;
-      if (above0 && above1) confident = p > 1 - p ? 1 : 0;
-      else if (above1) confident = 1;
-      else if (above0) confident = 0;
-      if (confident === undefined || confident === (y ? 1 : 0)) continue;
+      if (!mask[i]) continue;
       out.push({
         index: i,
         id: options.ids?.[i],
         classIndex: k,
         code: options.instruments?.codes[k],
-        kind: y ? 'spurious' : 'missing',
-        probability: p,
+        kind: b.y[i] ? 'spurious' : 'missing',
+        probability: b.q1[i]!,
         quality: q.scores[i]!,
       });
     }
   }
-  return out.sort((a, b) => a.quality - b.quality || a.index - b.index);
+  return out.sort((a, b) => a.quality - b.quality || a.index - b.index || a.classIndex - b.classIndex);
 }
 
 /**
