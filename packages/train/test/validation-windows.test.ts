@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAudio, InstrumentSet, Rng, Tensor } from '@instr/core';
+import { createAudio, InstrumentSet, InvalidArgumentError, Rng, Tensor } from '@instr/core';
 import { encodeWav } from '@instr/dsp';
 import { readAudioFile } from '@instr/dsp/node';
 import { aggregateWindows, featureWindows, loadClassifier } from '@instr/infer';
@@ -257,6 +257,48 @@ describe('validation scores every model window of a file, as inference does', ()
       await run.session.release();
       await classifier.dispose();
     }
+  });
+
+  it("rejects bad windows: 'model' options with typed errors naming the key", () => {
+    const base = { dataset, sampleRate: SR, features: spec, frames, batchSize: 2, seed: 0, workers: 0 };
+    const key = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(InvalidArgumentError);
+        return (e as InvalidArgumentError).details.key;
+      }
+      return undefined;
+    };
+    expect(key(() => new DataPipeline({ ...base, train: false, windows: 'model' }))).toBe('modelWindow');
+    expect(key(() => new DataPipeline({ ...base, train: true, windows: 'model', modelWindow: window }))).toBe(
+      'windows',
+    );
+    expect(
+      key(
+        () =>
+          new DataPipeline({
+            ...base,
+            train: false,
+            windows: 'model',
+            modelWindow: { ...window, seconds: 2 },
+          }),
+      ),
+    ).toBe('modelWindow.seconds');
+    expect(
+      key(
+        () =>
+          new DataPipeline({
+            ...base,
+            train: false,
+            windows: 'model',
+            modelWindow: { ...window, padding: 'wrap' as never },
+          }),
+      ),
+    ).toBe('modelWindow.padding');
+    expect(() => aggregateRows([0.5], 1, 0, 1, 'median' as never, new Float64Array(1), 0)).toThrow(
+      InvalidArgumentError,
+    );
   });
 
   it("aggregates windows with @instr/infer's definitions (max, mean, attention)", () => {

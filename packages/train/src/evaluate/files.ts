@@ -67,7 +67,7 @@ export function aggregateRows(
       let s = 0;
       for (let w = from; w < to; w++) s += probs[w * classes + c]!;
       out[offset + c] = s / windows;
-    } else {
+    } else if (mode === 'attention') {
       let maxLogit = Number.NEGATIVE_INFINITY;
       const logits = new Float64Array(windows);
       for (let w = 0; w < windows; w++) {
@@ -83,16 +83,30 @@ export function aggregateRows(
         den += weight;
       }
       out[offset + c] = num / den;
+    } else {
+      checkAggregation(mode);
     }
   }
 }
 
-/** The model's evaluation entry point (a `TrainSession`, `GradientAccumulator` or eval session). */
+/**
+ * The model's evaluation entry point (a `TrainSession`, `GradientAccumulator` or eval session).
+ * @example
+ * ```ts
+ * const s: EvaluatesBatches = result.session;
+ * ```
+ */
 export interface EvaluatesBatches {
   evaluate(x: Tensor<'float32'>, y: Tensor<'float32'>): Promise<{ loss: number; logits: Tensor }>;
 }
 
-/** Options of {@link scoreFiles}. */
+/**
+ * Options of {@link scoreFiles}.
+ * @example
+ * ```ts
+ * const o: ScoreFilesOptions = { aggregation: 'mean', maxRows: 32 };
+ * ```
+ */
 export interface ScoreFilesOptions {
   /** Window → file aggregation (default `'max'`, as inference). */
   aggregation?: WindowAggregation;
@@ -103,7 +117,13 @@ export interface ScoreFilesOptions {
   maxRows?: number;
 }
 
-/** The file-level scores of one batch (see {@link scoreFiles}). */
+/**
+ * The file-level scores of one batch (see {@link scoreFiles}).
+ * @example
+ * ```ts
+ * for await (const { y, p, ids }: FileScoreBatch of scoreFiles(session, batches)) evaluator.add(y, p);
+ * ```
+ */
 export interface FileScoreBatch {
   /** `[files, C]` targets (the file's labels). */
   y: Tensor<'float32'>;

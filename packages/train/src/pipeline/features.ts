@@ -140,7 +140,13 @@ export function windowStarts(n: number, length: number, hop: number, dropShortLa
  */
 export type ModelWindow = ModelMetadata['window'];
 
-/** What {@link modelWindowInputs} returns. */
+/**
+ * What {@link modelWindowInputs} returns.
+ * @example
+ * ```ts
+ * const { x, count, spans }: ModelWindowInputs = modelWindowInputs(y, meta);
+ * ```
+ */
 export interface ModelWindowInputs {
   /** `[windows, 1, nMels, frames]` model inputs, normalised by `meta.normalization`. */
   x: Tensor<'float32'>;

@@ -272,7 +272,7 @@ export class ExampleProcessor {
       !c.mix &&
       !this.augment.waveform &&
       !this.augment.spectrogram &&
-      (c.crop !== 'random' || c.windows === 'all')
+      (c.crop !== 'random' || c.windows !== 'one')
     );
   }
 

@@ -287,7 +287,13 @@ export interface LabelIssue {
  */
 export type LabelIssueFilter = 'prune_by_noise_rate' | 'prune_by_class' | 'both' | 'confident_learning';
 
-/** Options of {@link findLabelIssues}. */
+/**
+ * Options of {@link findLabelIssues}.
+ * @example
+ * ```ts
+ * const o: FindLabelIssuesOptions = { filterBy: 'prune_by_noise_rate', minExamplesPerClass: 1, ids };
+ * ```
+ */
 export interface FindLabelIssuesOptions {
   /** Example ids, copied into the issues. */
   ids?: readonly string[];
