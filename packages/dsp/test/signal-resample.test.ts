@@ -84,6 +84,33 @@ describe('resample: bad input gives typed errors', () => {
       expect(NonFiniteError.isInstance(e) && e.details.index).toBe(8);
     }
     expect(() => resample([1, Number.POSITIVE_INFINITY], 2, 1)).toThrow(NonFiniteError);
+    // Found while resampling (in the copied input spans), anywhere in a long signal and any mode.
+    const long = new Float32Array(200_000);
+    for (const [at, from, to, quality] of [
+      [123_457, 44100, 16000, 'default'],
+      [199_999, 44100, 16000, 'fast'],
+      [0, 48000, 16000, 'polyphase'],
+      [77_777, 16000, 44100, 'best'],
+      [150_001, 22050, 22050 * 1.01, 'default'],
+      [5, 44100, 44100, 'default'],
+    ] as const) {
+      long.fill(0.1);
+      long[at] = at % 2 ? Number.NaN : Number.NEGATIVE_INFINITY;
+      try {
+        resample(long, from, to, { quality });
+        expect.unreachable();
+      } catch (e) {
+        expect(NonFiniteError.isInstance(e) && e.details.index).toBe(at);
+      }
+    }
+    // Finite float64 beyond float32's range is not an error (as before): it overflows to ±Infinity.
+    expect(() =>
+      resample(
+        Float64Array.from({ length: 5000 }, (_, i) => (i === 2500 ? 1e300 : 0)),
+        44100,
+        16000,
+      ),
+    ).not.toThrow();
     expect(() => resample(null as never, 2, 1)).toThrow(InvalidArgumentError);
   });
   it('rejects bad options', () => {
@@ -160,13 +187,35 @@ describe('Resampler: streaming equals one-shot', () => {
     expect(concat(parts)).toEqual(one);
     expect(concat([r.process(short), r.flush()])).toEqual(one);
   });
-  it('the JavaScript fallback is bit-identical to the WebAssembly kernel', () => {
+  it('the JavaScript fallback is bit-identical to the WebAssembly kernels', () => {
+    // 44.1k → 16k and 16k → 44.1k run whole periods in the period-sharing kernel plus a remainder
+    // (odd and even group counts); 48k → 16k is L = 1; 44.1k → 44.1k·1.0123 is interpolated.
     const s = x.subarray(0, 8000);
-    const w1 = resample(s, 44100, 16000);
-    const w2 = resample(s, 44100, 44100 * 1.0123);
+    const ratios: [number, number, 'fast' | 'best' | undefined][] = [
+      [44100, 16000, undefined],
+      [44100, 16000, 'best'],
+      [16000, 44100, undefined],
+      [48000, 16000, 'fast'],
+      [44100, 44100 * 1.0123, undefined],
+    ];
+    const wasm = ratios.map(([f, t, q]) => resample(s, f, t, q ? { quality: q } : {}));
+    const polyphase = resample(s, 44100, 16000, { quality: 'polyphase' });
     setForceJsKernel(true);
-    expect(resample(s, 44100, 16000)).toEqual(w1);
-    expect(resample(s, 44100, 44100 * 1.0123)).toEqual(w2);
+    ratios.forEach(([f, t, q], i) => {
+      expect(resample(s, f, t, q ? { quality: q } : {})).toEqual(wasm[i]);
+    });
+    expect(resample(s, 44100, 16000, { quality: 'polyphase' })).toEqual(polyphase);
+  });
+  it('streams over whole kernel periods bit-identically (large chunks)', () => {
+    const long = tones(broadbandTones(44100, 16000, 9).all, 44100, 120000);
+    for (const [from, to] of [
+      [44100, 16000],
+      [16000, 44100],
+    ] as const) {
+      const one = resample(long, from, to);
+      expect(streamed(long, from, to, [50000, 3, 20001])).toEqual(one);
+      expect(streamed(long, from, to, [7, 44100])).toEqual(one);
+    }
   });
 });
 

@@ -1,16 +1,26 @@
 import { FIR_WASM } from './fir-wasm.js';
 
+/** Periods of `lcm(L, 4)` outputs that the `firr5` kernel computes at once (sharing table loads). */
+export const PERIODS_PER_PASS = 5;
+
 /**
- * The resampler's inner loop: many dot products of K filter taps with K input samples.
+ * The resampler's inner loop: many dot products of filter taps with input samples.
  *
  * Runs in WebAssembly SIMD (f32x4) when the host supports it and falls back to plain JavaScript
  * otherwise. The fallback rounds every operation to float32 in the same order as the SIMD code,
  * so both give bit-identical output. Memory layout (byte addresses into one buffer):
  * `[table | input span | per-output index records | outputs]`.
+ *
+ * {@link FirKernel.execRational} (the resampler's rational ratios) takes the interleaved group table
+ * of {@link interleaveGroups} and computes outputs in groups of four, one per SIMD lane: output j of a
+ * group is `Σ_i row[i][j] · x[i]` over the group's W-sample window, summed in window order in one
+ * accumulator, so its value does not depend on which kernel (or the fallback) computed it.
+ * Record kernels take one `(xp, hp)` record per output (`(xp, hp, w)` when `interpolate`, taps
+ * interpolated between two rows) and K taps per table row, K a multiple of 16.
  * @internal
  */
 export class FirKernel {
-  /** Taps per output (multiple of 16). */
+  /** Record kernels: taps per output (multiple of 16); rational group kernels: window samples per group. */
   readonly taps: number;
   /** Whether taps are interpolated between two table rows (records of 12 bytes instead of 8). */
   readonly interpolate: boolean;
@@ -23,10 +33,25 @@ export class FirKernel {
   private xCap = 0;
   private nCap = 0;
   private memory: WebAssembly.Memory | undefined;
+  private finite: ((x: number, n: number) => number) | undefined;
   private buffer: ArrayBuffer;
   private run: ((n: number, idx: number, kb: number, y: number) => void) | undefined;
   private runRational:
-    | ((n: number, xp: number, p: number, kb: number, L: number, M: number, y: number) => void)
+    | ((n: number, xp: number, p: number, wb: number, L: number, dq: number, dr: number, y: number) => void)
+    | undefined;
+  private runPeriods:
+    | ((
+        n: number,
+        xp: number,
+        p: number,
+        wb: number,
+        L: number,
+        dq: number,
+        dr: number,
+        y: number,
+        mg: number,
+        lg: number,
+      ) => void)
     | undefined;
   /** Float32 view of the whole memory (refreshed when memory grows). */
   f32: Float32Array;
@@ -40,13 +65,17 @@ export class FirKernel {
     if (useWasm) {
       const exports = new WebAssembly.Instance(wasmModule!, {}).exports as unknown as {
         memory: WebAssembly.Memory;
-        fir: (n: number, idx: number, kb: number, y: number) => void;
-        fir2: (n: number, idx: number, kb: number, y: number) => void;
-        firr: (n: number, xp: number, p: number, kb: number, L: number, M: number, y: number) => void;
+        fir: FirKernel['run'];
+        fir2: FirKernel['run'];
+        firr: FirKernel['runRational'];
+        firr5: FirKernel['runPeriods'];
+        finite: (x: number, n: number) => number;
       };
-      this.runRational = exports.firr;
+      this.finite = exports.finite;
       this.memory = exports.memory;
       this.run = interpolate ? exports.fir2 : exports.fir;
+      this.runRational = exports.firr;
+      this.runPeriods = exports.firr5;
       growTo(this.memory, bytes);
       this.buffer = this.memory.buffer;
     } else {
@@ -63,7 +92,7 @@ export class FirKernel {
     if (spanLen <= this.xCap && n <= this.nCap) return;
     this.xCap = Math.max(spanLen, this.xCap);
     this.nCap = Math.max(n, this.nCap);
-    // 16 spare samples: the SIMD loop never reads past K, but keep the tail addressable.
+    // 16 spare samples: the SIMD loops never read past the span, but keep the tail addressable.
     this.idxAddr = this.xAddr + (this.xCap + 16) * 4;
     this.yAddr = this.idxAddr + this.nCap * (this.interpolate ? 12 : 8);
     const need = this.yAddr + this.nCap * 4;
@@ -77,6 +106,20 @@ export class FirKernel {
     }
     this.f32 = new Float32Array(this.buffer);
     this.i32 = new Int32Array(this.buffer);
+  }
+
+  /** Whether the first `n` samples of the input span are all finite (no NaN or ±Infinity). */
+  spanFinite(n: number): boolean {
+    const f = this.f32;
+    const x = this.xAddr >> 2;
+    let i = 0;
+    if (this.finite) {
+      i = n - (n % 4);
+      if (!this.finite(this.xAddr, i)) return false;
+    }
+    let a = 0;
+    for (; i < n; i++) a += f[x + i]! - f[x + i]!;
+    return a === 0;
   }
 
   /** Element index (into `i32`/`f32`) of output record `o`. */
@@ -94,37 +137,69 @@ export class FirKernel {
   }
 
   /**
-   * Rational-ratio outputs without index records: output j reads the span from element `x0 + Σ advances`
-   * of the input area and table row `p`, then `p += M`, the span moves by `floor(p / L)`, `p %= L`.
+   * Rational ratio L/M: `groups` groups of four outputs. The first group's window starts at element
+   * `x0` of the input span and its first output has phase `p`; each group moves the phase by 4M
+   * (and the window by `floor` of that over L). Outputs `skip … skip + count − 1` of the computed
+   * ones are copied to `out[outOffset…]`.
    */
   execRational(
-    n: number,
+    groups: number,
     x0: number,
     p: number,
     L: number,
     M: number,
     out: Float32Array,
     outOffset: number,
+    skip: number,
+    count: number,
   ): void {
-    if (n === 0) return;
-    const kb = this.taps * 4;
-    if (this.runRational) {
-      this.runRational(n, this.xAddr + x0 * 4, p, kb, L, M, this.yAddr);
-    } else {
-      const i32 = this.i32;
-      let r = this.recordIndex(0);
-      let x = x0;
-      for (let o = 0; o < n; o++, r += 2) {
-        i32[r] = this.xAddr + x * 4;
-        i32[r + 1] = p * kb;
-        p += M;
-        const q = Math.floor(p / L);
-        x += q;
-        p -= q * L;
+    if (groups === 0) return;
+    const W = this.taps;
+    const dq = Math.floor((4 * M) / L);
+    const dr = 4 * M - dq * L;
+    let xp = this.xAddr + x0 * 4;
+    let y = this.yAddr;
+    let g = groups;
+    const run = this.runRational;
+    if (run) {
+      // Whole runs of PERIODS_PER_PASS periods share their table rows (same phases).
+      const Lg = L % 4 === 0 ? L : L % 2 === 0 ? 2 * L : 4 * L;
+      const Mg = (Lg / L) * M;
+      const per = (Lg / 4) * PERIODS_PER_PASS;
+      if (this.runPeriods && g >= per) {
+        for (; g >= per; g -= per) {
+          this.runPeriods(Lg / 4, xp, p, W * 16, L, dq * 4, dr, y, Mg * 4, Lg * 4);
+          xp += Mg * 4 * PERIODS_PER_PASS;
+          y += Lg * 4 * PERIODS_PER_PASS;
+        }
       }
-      this.firJs(n);
+      run(g, xp, p, W * 16, L, dq * 4, dr, y);
+    } else {
+      this.firrJs(g, xp >> 2, p, L, dq, dr);
     }
-    out.set(this.f32.subarray(this.yAddr >> 2, (this.yAddr >> 2) + n), outOffset);
+    const y0 = (this.yAddr >> 2) + skip;
+    out.set(this.f32.subarray(y0, y0 + count), outOffset);
+  }
+
+  private firrJs(groups: number, x: number, p: number, L: number, dq: number, dr: number): void {
+    const f = this.f32;
+    const fr = Math.fround;
+    const W = this.taps;
+    let y = this.yAddr >> 2;
+    for (let g = 0; g < groups; g++) {
+      const row = p * W * 4;
+      for (let j = 0; j < 4; j++) {
+        let acc = 0;
+        for (let i = 0; i < W; i++) acc = fr(acc + fr(f[row + 4 * i + j]! * f[x + i]!));
+        f[y++] = acc;
+      }
+      p += dr;
+      x += dq;
+      if (p >= L) {
+        p -= L;
+        x++;
+      }
+    }
   }
 
   private firJs(n: number): void {
@@ -168,6 +243,32 @@ export class FirKernel {
       f[y++] = sumLanes(lanes);
     }
   }
+}
+
+/**
+ * Interleaves an L-phase table of K taps per row (`h[p·K + k]` multiplies input sample
+ * `first + k` of an output with phase p) into group rows for the rational kernels: row p holds W
+ * window samples × 4 lanes; lane j is the output at phase `(p + jM) mod L`, shifted by
+ * `floor((p + jM) / L)` samples, with zeros outside its K taps. W = K + the largest shift.
+ * @internal
+ */
+export function interleaveGroups(
+  h: Float32Array,
+  L: number,
+  M: number,
+  K: number,
+): { table: Float32Array; W: number } {
+  const W = K + Math.floor((L - 1 + 3 * M) / L);
+  const table = new Float32Array(L * W * 4);
+  for (let p = 0; p < L; p++) {
+    for (let j = 0; j < 4; j++) {
+      const q = p + j * M;
+      const src = (q % L) * K;
+      let dst = (p * W + Math.floor(q / L)) * 4 + j;
+      for (let k = 0; k < K; k++, dst += 4) table[dst] = h[src + k]!;
+    }
+  }
+  return { table, W };
 }
 
 /** Lanes 0–3 are accumulator a, 4–7 b, 8–11 c, 12–15 d; same reduction order as the wasm code. */

@@ -1,7 +1,7 @@
-import { type Audio, assertAudio, InvalidArgumentError } from '@instr/core';
+import { type Audio, assertAudio, InvalidArgumentError, InvalidAudioError } from '@instr/core';
 import { firwinKaiser, gcd, kaiserSinc } from './filters.js';
-import { FirKernel } from './kernel.js';
-import { checkArrayLike, checkFinite, checkPositive, checkSignal } from './validate.js';
+import { FirKernel, interleaveGroups, PERIODS_PER_PASS, wasmAvailable } from './kernel.js';
+import { checkArrayLike, checkFinite, checkPositive } from './validate.js';
 
 /**
  * Resampling quality.
@@ -93,7 +93,7 @@ export class Resampler {
   readonly fromRate: number;
   /** Output sample rate in Hz. */
   readonly toRate: number;
-  /** Taps per output sample (a multiple of 16). */
+  /** Taps per output sample (even; a multiple of 16 in `'interpolated'` mode). */
   readonly taps: number;
   /** `'rational'` (exact L/M polyphase), `'interpolated'` (arbitrary ratio) or `'identity'` (equal rates). */
   readonly mode: 'rational' | 'interpolated' | 'identity';
@@ -103,6 +103,8 @@ export class Resampler {
   private readonly phases: number;
   private readonly center: number;
   private readonly block: number;
+  /** Rational mode: input samples read by a group of four outputs (taps + their spread). */
+  private readonly window: number = 0;
   private readonly kernel: FirKernel | undefined;
   // Input history: buf[i] is input sample bufStart + i, for i < bufLen.
   private buf: Float32Array = new Float32Array(0);
@@ -110,6 +112,8 @@ export class Resampler {
   private bufLen = 0;
   private totalIn = 0;
   private nextOut = 0;
+  /** One-shot runs: called when an input span is not all finite (see {@link Resampler.run}). */
+  private onSpan: (() => void) | undefined;
 
   /**
    * @param fromRate input rate in Hz (positive, finite; need not be an integer).
@@ -149,7 +153,15 @@ export class Resampler {
     const g = integerRates ? gcd(fromRate, toRate) : 1;
     this.L = integerRates ? toRate / g : 0;
     this.M = integerRates ? fromRate / g : 0;
-    this.block = Math.max(256, Math.min(16384, Math.floor(2 ** 20 / Math.max(1, this.step))));
+    // Outputs per kernel call: a multiple of 4 (rational groups), and of PERIODS_PER_PASS whole
+    // periods of lcm(L, 4) outputs when they fit, so the period-sharing kernel covers whole blocks.
+    let block = Math.max(256, Math.min(16384, Math.floor(2 ** 20 / Math.max(1, this.step))));
+    if (this.L) {
+      const Lg = this.L % 4 === 0 ? this.L : this.L % 2 === 0 ? 2 * this.L : 4 * this.L;
+      const pass = Lg * PERIODS_PER_PASS;
+      block = pass <= block ? Math.floor(block / pass) * pass : block - (block % 4);
+    }
+    this.block = block;
 
     if (fromRate === toRate) {
       this.mode = 'identity';
@@ -192,14 +204,15 @@ export class Resampler {
       }
       const L = integerRates ? this.L : 0;
       design = cached(`sinc|${fromRate}|${toRate}|${zc}|${beta}|${rolloff}`, () =>
-        designSinc(ratio, L, zc, beta, rolloff),
+        designSinc(ratio, L, this.M, zc, beta, rolloff),
       );
     }
     this.mode = design.mode;
     this.taps = design.taps;
     this.center = design.taps / 2;
     this.phases = design.phases;
-    this.kernel = new FirKernel(design.table, this.taps, this.mode === 'interpolated');
+    this.window = design.window;
+    this.kernel = kernelFor(design);
   }
 
   /** Number of output samples for `inputLength` input samples: `ceil(inputLength · toRate / fromRate)`. */
@@ -249,9 +262,22 @@ export class Resampler {
   }
 
   /** One-shot resampling of a whole signal without copying it into the history buffer. @internal */
-  run(signal: Float32Array): Float32Array {
+  run(signal: Float32Array, original: ArrayLike<number> = signal, fn = 'resample'): Float32Array {
     this.reset();
-    if (this.mode === 'identity') return signal.slice();
+    const check = () => checkFinite(fn, 'signal', original);
+    if (this.mode === 'identity') {
+      check();
+      return signal.slice();
+    }
+    // NaN/±Infinity in the input make the input span they are copied into non-finite; the spans of
+    // the blocks cover the whole input when the filter reaches past a step, so scanning each span
+    // (hot in cache, SIMD) replaces a separate pass over the input. A hit is confirmed on the input,
+    // which throws the NonFiniteError with its index (huge float64 values can overflow float32).
+    const covers =
+      this.center >= this.step + 1 &&
+      (this.mode === 'rational' ? this.window >= 4 * this.step + 2 : this.taps >= this.step + 2);
+    if (covers) this.onSpan = check;
+    else check();
     const saved = this.buf;
     this.buf = signal;
     this.bufStart = 0;
@@ -261,6 +287,7 @@ export class Resampler {
       return this.produce(0, this.outputLength(signal.length));
     } finally {
       this.buf = saved;
+      this.onSpan = undefined;
       this.reset();
     }
   }
@@ -290,18 +317,35 @@ export class Resampler {
     const kernel = this.kernel!;
     const K = this.taps;
     const C = this.center;
+    if (n1 <= n0) return out;
+    if (this.mode === 'rational') {
+      // Groups of four outputs aligned to multiples of 4 from the stream start, so every output is
+      // computed the same way however the stream is chunked (lanes past n1 are computed and dropped).
+      const { L, M } = this;
+      const g0 = n0 - (n0 % 4);
+      const g1 = n1 + ((4 - (n1 % 4)) % 4);
+      for (let a = g0; a < g1; a += this.block) {
+        const b = Math.min(g1, a + this.block);
+        const lo = this.firstInput(a);
+        const hi = this.firstInput(b - 4) + this.window;
+        kernel.reserve(hi - lo, b - a);
+        this.fetch(lo, hi, kernel.f32, kernel.xAddr >> 2);
+        this.checkSpan(kernel, hi - lo);
+        const base = Math.floor((a * M) / L);
+        const from = Math.max(a, n0);
+        const to = Math.min(b, n1);
+        kernel.execRational((b - a) / 4, 0, a * M - base * L, L, M, out, from - n0, from - a, to - from);
+      }
+      this.nextOut = n1;
+      return out;
+    }
     for (let a = n0; a < n1; a += this.block) {
       const b = Math.min(n1, a + this.block);
       const lo = this.firstInput(a);
       const hi = this.firstInput(b - 1) + K;
       kernel.reserve(hi - lo, b - a);
       this.fetch(lo, hi, kernel.f32, kernel.xAddr >> 2);
-      if (this.mode === 'rational') {
-        const { L, M } = this;
-        const base = Math.floor((a * M) / L);
-        kernel.execRational(b - a, base - C + 1 - lo, a * M - base * L, L, M, out, a - n0);
-        continue;
-      }
+      this.checkSpan(kernel, hi - lo);
       const i32 = kernel.i32;
       const f32 = kernel.f32;
       const xAddr = kernel.xAddr;
@@ -322,6 +366,13 @@ export class Resampler {
     }
     this.nextOut = n1;
     return out;
+  }
+
+  private checkSpan(kernel: FirKernel, n: number): void {
+    if (this.onSpan && !kernel.spanFinite(n)) {
+      this.onSpan();
+      this.onSpan = undefined; // finite after all (float64 beyond float32's range): stop checking
+    }
   }
 
   /** Copies input samples [lo, hi) into dst[at…], with zeros outside the received input. */
@@ -350,7 +401,9 @@ export class Resampler {
 
   /** Drops history that no future output reads. */
   private discard(): void {
-    const keep = Math.max(this.bufStart, this.firstInput(this.nextOut));
+    // Rational mode recomputes the group of four that holds nextOut.
+    const first = this.mode === 'rational' ? this.nextOut - (this.nextOut % 4) : this.nextOut;
+    const keep = Math.max(this.bufStart, this.firstInput(first));
     const drop = keep - this.bufStart;
     if (drop <= 0 || drop < this.bufLen / 2) return;
     this.buf.copyWithin(0, drop, this.bufLen);
@@ -361,9 +414,32 @@ export class Resampler {
 
 interface Design {
   mode: 'rational' | 'interpolated';
+  /** Rational: the group table of {@link interleaveGroups}; interpolated: rows of `taps` taps. */
   table: Float32Array;
   taps: number;
   phases: number;
+  /** Rational: input samples per group of four outputs (0 when interpolated). */
+  window: number;
+  /** The kernels holding this table (WebAssembly, JavaScript), made on first use. */
+  kernels?: [FirKernel | undefined, FirKernel | undefined];
+}
+
+/**
+ * One kernel per design and backend, shared by every Resampler that uses the design: a kernel keeps
+ * no state between calls (each call copies in its input span), and JavaScript runs one call at a
+ * time, so sharing saves a WebAssembly instance, its memory and the table copy per Resampler.
+ */
+function kernelFor(design: Design): FirKernel {
+  const wasm = wasmAvailable();
+  design.kernels ??= [undefined, undefined];
+  const slot = wasm ? 0 : 1;
+  let k = design.kernels[slot];
+  if (!k) {
+    const interpolated = design.mode === 'interpolated';
+    k = new FirKernel(design.table, interpolated ? design.taps : design.window, interpolated, wasm);
+    design.kernels[slot] = k;
+  }
+  return k;
 }
 
 const designs = new Map<string, Design>();
@@ -386,7 +462,7 @@ function designPolyphase(L: number, M: number): Design {
   const maxRate = Math.max(L, M);
   const halfLen = 10 * maxRate;
   const h = firwinKaiser(2 * halfLen + 1, 1 / maxRate, 5.0);
-  const taps = roundTaps(2 * (Math.ceil(halfLen / L) + 1));
+  const taps = 2 * (Math.ceil(halfLen / L) + 1);
   const C = taps / 2;
   const table = new Float32Array(L * taps);
   for (let p = 0; p < L; p++) {
@@ -395,20 +471,23 @@ function designPolyphase(L: number, M: number): Design {
       if (j >= 0 && j <= 2 * halfLen) table[p * taps + k] = h[j]! * L;
     }
   }
-  return { mode: 'rational', table, taps, phases: L };
+  const groups = interleaveGroups(table, L, M, taps);
+  return { mode: 'rational', table: groups.table, taps, phases: L, window: groups.W };
 }
 
 /**
  * Kaiser-windowed sinc table. Row r holds the taps for an output at fractional input position
- * r / rows: tap k multiplies input sample base − C + 1 + k. `L` > 0 selects an exact L-phase table.
+ * r / rows: tap k multiplies input sample base − C + 1 + k, C = taps / 2 is also the window's
+ * half-width. `L` > 0 selects an exact L-phase table (interleaved into groups of four outputs),
+ * otherwise rows are interpolated (taps padded to a multiple of 16 for that kernel).
  */
-function designSinc(ratio: number, L: number, zc: number, beta: number, rolloff: number): Design {
+function designSinc(ratio: number, L: number, M: number, zc: number, beta: number, rolloff: number): Design {
   const down = Math.min(1, ratio);
-  const taps = roundTaps(2 * Math.ceil(zc / down));
+  const even = 2 * Math.ceil(zc / down);
+  const rational = L > 0 && L * even <= MAX_RATIONAL_TABLE;
+  const taps = rational ? even : Math.max(16, Math.ceil(even / 16) * 16);
   const C = taps / 2;
-  // Use the whole (padded) width: the extra taps are free and sharpen the filter.
   const h = kaiserSinc((rolloff * down) / 2, C, beta);
-  const rational = L > 0 && L * taps <= MAX_RATIONAL_TABLE;
   const rows = rational ? L : Math.min(MAX_PHASES, Math.max(16, Math.floor(2 ** 21 / taps)));
   const nRows = rational ? rows : rows + 1;
   const table = new Float32Array(nRows * taps);
@@ -416,11 +495,9 @@ function designSinc(ratio: number, L: number, zc: number, beta: number, rolloff:
     const frac = r / rows;
     for (let k = 0; k < taps; k++) table[r * taps + k] = h(frac + C - 1 - k);
   }
-  return { mode: rational ? 'rational' : 'interpolated', table, taps, phases: rows };
-}
-
-function roundTaps(n: number): number {
-  return Math.max(16, Math.ceil(n / 16) * 16);
+  if (!rational) return { mode: 'interpolated', table, taps, phases: rows, window: 0 };
+  const groups = interleaveGroups(table, L, M, taps);
+  return { mode: 'rational', table: groups.table, taps, phases: rows, window: groups.W };
 }
 
 /**
@@ -447,8 +524,16 @@ export function resample(
   toRate: number,
   options: ResampleOptions = {},
 ): Float32Array {
-  const x = checkSignal('resample', signal);
-  return new Resampler(fromRate, toRate, options).run(x);
+  const fn = 'resample';
+  const arr = checkArrayLike(fn, 'signal', signal);
+  if (arr.length === 0) {
+    throw new InvalidAudioError(`${fn}: signal is empty; pass at least one sample.`, {
+      details: { key: 'signal', expected: '>= 1 sample', actual: 0 },
+    });
+  }
+  const x = arr instanceof Float32Array ? arr : Float32Array.from(arr);
+  // Finiteness is checked on the fly (see Resampler.run).
+  return new Resampler(fromRate, toRate, options).run(x, arr, fn);
 }
 
 /**
@@ -466,5 +551,5 @@ export function resampleAudio(audio: Audio, toRate: number, options: ResampleOpt
   checkPositive('resampleAudio', 'toRate', toRate, 'a positive, finite sample rate in Hz');
   if (toRate === audio.sampleRate) return audio;
   const r = new Resampler(audio.sampleRate, toRate, options);
-  return { sampleRate: toRate, channels: audio.channels.map((ch) => r.run(ch)) };
+  return { sampleRate: toRate, channels: audio.channels.map((ch) => r.run(ch, ch, 'resampleAudio')) };
 }
