@@ -123,7 +123,20 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
   /** Worker pool, started on the first classification (a server that only lists models starts no thread). */
   let pool: Piscina<ClassifyTask, ClassifyTaskResult> | undefined;
   const local = workers === 0 ? (await import('./worker.js')).uploadClassifier() : undefined;
-  const runTask = async (task: ClassifyTask, signal?: AbortSignal): Promise<ClassifyTaskResult> => {
+  /** Tasks running: closing waits for them, as terminating a thread inside ONNX Runtime aborts the process. */
+  const inflight = new Set<Promise<unknown>>();
+  let closing = false;
+  const runTask = (task: ClassifyTask): Promise<ClassifyTaskResult> => {
+    if (closing) {
+      throw new ServiceError(503, 'NOT_READY', 'The service is shutting down.', { file: task.filename });
+    }
+    const p = startTask(task);
+    inflight.add(p);
+    const forget = () => inflight.delete(p);
+    p.then(forget, forget);
+    return p;
+  };
+  const startTask = async (task: ClassifyTask): Promise<ClassifyTaskResult> => {
     if (local) return local.classify(task);
     if (!pool) {
       const { filename, execArgv } = workerLocation(import.meta.url, './worker.ts', 'server-worker.js');
@@ -134,10 +147,9 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
         maxThreads: workers,
       });
     }
-    return pool.run(task, {
-      transferList: [task.bytes.buffer as ArrayBuffer],
-      ...(signal ? { signal } : {}),
-    });
+    // No abort signal: piscina would terminate the thread, and terminating a thread while ONNX Runtime
+    // runs in it aborts the whole process. Timed-out work finishes, then frees its slot (runBounded).
+    return pool.run(task, { transferList: [task.bytes.buffer as ArrayBuffer] });
   };
 
   const app = Fastify({
@@ -148,6 +160,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     keepAliveTimeout: 5000,
   });
   app.addHook('onClose', async () => {
+    closing = true;
+    while (inflight.size > 0) await Promise.allSettled([...inflight]);
     await pool?.destroy();
     await registry.dispose();
     await local?.dispose();
@@ -331,10 +345,15 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     classifying++;
     let r: ClassifyTaskResult;
     try {
-      r = await runTask(
-        { bytes, filename, maxSeconds: limits.seconds, members, options: classifyOptions, timeline, threads },
-        signal,
-      );
+      r = await runTask({
+        bytes,
+        filename,
+        maxSeconds: limits.seconds,
+        members,
+        options: classifyOptions,
+        timeline,
+        threads,
+      });
     } finally {
       classifying--;
     }

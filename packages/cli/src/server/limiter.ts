@@ -65,12 +65,12 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 
 /**
  * Runs `work` in a slot of `queue` (429 when full) and answers 504 after `ms`. At the timeout the signal
- * given to `work` is aborted (the service then terminates the worker thread doing it); the slot is
- * released when the work itself ends, not at the timeout, so work that cannot be cancelled (ONNX Runtime
- * on the main thread) still counts against the concurrency limit until it finishes.
+ * given to `work` is aborted, so it can stop before its next step (the service stops before the next
+ * uploaded file); the slot is released when the work itself ends, not at the timeout: ONNX Runtime cannot
+ * be cancelled, so timed-out work still counts against the concurrency limit until it finishes.
  * @example
  * ```ts
- * const result = await runBounded(queue, (signal) => pool.run(task, { signal }), 120_000, 'Classification');
+ * const result = await runBounded(queue, async (signal) => classifyAll(files, signal), 120_000, 'Classification');
  * ```
  */
 export async function runBounded<T>(
