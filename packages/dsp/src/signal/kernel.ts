@@ -1,7 +1,18 @@
 import { FIR_WASM } from './fir-wasm.js';
 
-/** Periods of `lcm(L, 4)` outputs that the `firr5` kernel computes at once (sharing table loads). */
-export const PERIODS_PER_PASS = 5;
+/** Outputs per group of the rational kernels (two f32x4 accumulators, one output per lane). */
+export const GROUP = 8;
+
+/** Periods of `lcm(L, GROUP)` outputs that the `firr3` kernel computes at once (sharing table loads). */
+export const PERIODS_PER_PASS = 3;
+
+/** Outputs per period of the rational kernels: lcm(L, GROUP). */
+export function groupPeriod(L: number): number {
+  let a = L;
+  let b = GROUP;
+  while (b) [a, b] = [b, a % b];
+  return (L / a) * GROUP;
+}
 
 /**
  * The resampler's inner loop: many dot products of filter taps with input samples.
@@ -12,9 +23,10 @@ export const PERIODS_PER_PASS = 5;
  * `[table | input span | per-output index records | outputs]`.
  *
  * {@link FirKernel.execRational} (the resampler's rational ratios) takes the interleaved group table
- * of {@link interleaveGroups} and computes outputs in groups of four, one per SIMD lane: output j of a
- * group is `Σ_i row[i][j] · x[i]` over the group's W-sample window, summed in window order in one
- * accumulator, so its value does not depend on which kernel (or the fallback) computed it.
+ * of {@link interleaveGroups} and computes outputs in groups of eight, one per SIMD lane: output j of
+ * a group is `Σ_i row[i][j] · x[i]` over the group's W-sample window, summed in window order in one
+ * accumulator lane; the zero taps outside the output's own span add ±0, which leaves a sum started
+ * at +0 unchanged, so its value does not depend on which kernel (or the fallback) computed it.
  * Record kernels take one `(xp, hp)` record per output (`(xp, hp, w)` when `interpolate`, taps
  * interpolated between two rows) and K taps per table row, K a multiple of 16.
  * @internal
@@ -68,14 +80,14 @@ export class FirKernel {
         fir: FirKernel['run'];
         fir2: FirKernel['run'];
         firr: FirKernel['runRational'];
-        firr5: FirKernel['runPeriods'];
+        firr3: FirKernel['runPeriods'];
         finite: (x: number, n: number) => number;
       };
       this.finite = exports.finite;
       this.memory = exports.memory;
       this.run = interpolate ? exports.fir2 : exports.fir;
       this.runRational = exports.firr;
-      this.runPeriods = exports.firr5;
+      this.runPeriods = exports.firr3;
       growTo(this.memory, bytes);
       this.buffer = this.memory.buffer;
     } else {
@@ -114,7 +126,7 @@ export class FirKernel {
     const x = this.xAddr >> 2;
     let i = 0;
     if (this.finite) {
-      i = n - (n % 4);
+      i = n - (n % 16);
       if (!this.finite(this.xAddr, i)) return false;
     }
     let a = 0;
@@ -137,10 +149,10 @@ export class FirKernel {
   }
 
   /**
-   * Rational ratio L/M: `groups` groups of four outputs. The first group's window starts at element
-   * `x0` of the input span and its first output has phase `p`; each group moves the phase by 4M
-   * (and the window by `floor` of that over L). Outputs `skip … skip + count − 1` of the computed
-   * ones are copied to `out[outOffset…]`.
+   * Rational ratio L/M: `groups` groups of {@link GROUP} outputs. The first group's window starts at
+   * element `x0` of the input span and its first output has phase `p`; each group moves the phase
+   * by 8M (and the window by `floor` of that over L). Outputs `skip … skip + count − 1` of the
+   * computed ones are copied to `out[outOffset…]`.
    */
   execRational(
     groups: number,
@@ -155,25 +167,25 @@ export class FirKernel {
   ): void {
     if (groups === 0) return;
     const W = this.taps;
-    const dq = Math.floor((4 * M) / L);
-    const dr = 4 * M - dq * L;
+    const dq = Math.floor((GROUP * M) / L);
+    const dr = GROUP * M - dq * L;
     let xp = this.xAddr + x0 * 4;
     let y = this.yAddr;
     let g = groups;
     const run = this.runRational;
     if (run) {
       // Whole runs of PERIODS_PER_PASS periods share their table rows (same phases).
-      const Lg = L % 4 === 0 ? L : L % 2 === 0 ? 2 * L : 4 * L;
+      const Lg = groupPeriod(L);
       const Mg = (Lg / L) * M;
-      const per = (Lg / 4) * PERIODS_PER_PASS;
-      if (this.runPeriods && g >= per) {
+      const per = (Lg / GROUP) * PERIODS_PER_PASS;
+      if (this.runPeriods) {
         for (; g >= per; g -= per) {
-          this.runPeriods(Lg / 4, xp, p, W * 16, L, dq * 4, dr, y, Mg * 4, Lg * 4);
+          this.runPeriods(Lg / GROUP, xp, p, W * GROUP * 4, L, dq * 4, dr, y, Mg * 4, Lg * 4);
           xp += Mg * 4 * PERIODS_PER_PASS;
           y += Lg * 4 * PERIODS_PER_PASS;
         }
       }
-      run(g, xp, p, W * 16, L, dq * 4, dr, y);
+      run(g, xp, p, W * GROUP * 4, L, dq * 4, dr, y);
     } else {
       this.firrJs(g, xp >> 2, p, L, dq, dr);
     }
@@ -187,10 +199,10 @@ export class FirKernel {
     const W = this.taps;
     let y = this.yAddr >> 2;
     for (let g = 0; g < groups; g++) {
-      const row = p * W * 4;
-      for (let j = 0; j < 4; j++) {
+      const row = p * W * GROUP;
+      for (let j = 0; j < GROUP; j++) {
         let acc = 0;
-        for (let i = 0; i < W; i++) acc = fr(acc + fr(f[row + 4 * i + j]! * f[x + i]!));
+        for (let i = 0; i < W; i++) acc = fr(acc + fr(f[row + GROUP * i + j]! * f[x + i]!));
         f[y++] = acc;
       }
       p += dr;
@@ -248,7 +260,7 @@ export class FirKernel {
 /**
  * Interleaves an L-phase table of K taps per row (`h[p·K + k]` multiplies input sample
  * `first + k` of an output with phase p) into group rows for the rational kernels: row p holds W
- * window samples × 4 lanes; lane j is the output at phase `(p + jM) mod L`, shifted by
+ * window samples × {@link GROUP} lanes; lane j is the output at phase `(p + jM) mod L`, shifted by
  * `floor((p + jM) / L)` samples, with zeros outside its K taps. W = K + the largest shift.
  * @internal
  */
@@ -258,14 +270,14 @@ export function interleaveGroups(
   M: number,
   K: number,
 ): { table: Float32Array; W: number } {
-  const W = K + Math.floor((L - 1 + 3 * M) / L);
-  const table = new Float32Array(L * W * 4);
+  const W = K + Math.floor((L - 1 + (GROUP - 1) * M) / L);
+  const table = new Float32Array(L * W * GROUP);
   for (let p = 0; p < L; p++) {
-    for (let j = 0; j < 4; j++) {
+    for (let j = 0; j < GROUP; j++) {
       const q = p + j * M;
       const src = (q % L) * K;
-      let dst = (p * W + Math.floor(q / L)) * 4 + j;
-      for (let k = 0; k < K; k++, dst += 4) table[dst] = h[src + k]!;
+      let dst = (p * W + Math.floor(q / L)) * GROUP + j;
+      for (let k = 0; k < K; k++, dst += GROUP) table[dst] = h[src + k]!;
     }
   }
   return { table, W };

@@ -1,6 +1,13 @@
 import { type Audio, assertAudio, InvalidArgumentError, InvalidAudioError } from '@instr/core';
 import { firwinKaiser, gcd, kaiserSinc } from './filters.js';
-import { FirKernel, interleaveGroups, PERIODS_PER_PASS, wasmAvailable } from './kernel.js';
+import {
+  FirKernel,
+  GROUP,
+  groupPeriod,
+  interleaveGroups,
+  PERIODS_PER_PASS,
+  wasmAvailable,
+} from './kernel.js';
 import { checkArrayLike, checkFinite, checkPositive } from './validate.js';
 
 /**
@@ -64,8 +71,8 @@ const PRESETS = {
   best: { zeroCrossings: 40, beta: 10, rolloff: 0.98 },
 } as const;
 
-/** Largest polyphase table (phases × taps) before switching to the interpolated table. */
-const MAX_RATIONAL_TABLE = 1 << 18;
+/** Largest polyphase table (phases × taps; interleaved it takes ~8 × (W / K) as many floats) before switching to the interpolated table. */
+const MAX_RATIONAL_TABLE = 1 << 17;
 /** Table rows per input sample in the interpolated (arbitrary-ratio) mode, before the size cap. */
 const MAX_PHASES = 512;
 
@@ -107,7 +114,7 @@ export class Resampler {
   private readonly phases: number;
   private readonly center: number;
   private readonly block: number;
-  /** Rational mode: input samples read by a group of four outputs (taps + their spread). */
+  /** Rational mode: input samples read by a group of GROUP outputs (taps + their spread). */
   private readonly window: number = 0;
   private readonly kernel: FirKernel | undefined;
   // Input history: buf[i] is input sample bufStart + i, for i < bufLen.
@@ -157,13 +164,12 @@ export class Resampler {
     const g = integerRates ? gcd(fromRate, toRate) : 1;
     this.L = integerRates ? toRate / g : 0;
     this.M = integerRates ? fromRate / g : 0;
-    // Outputs per kernel call: a multiple of 4 (rational groups), and of PERIODS_PER_PASS whole
-    // periods of lcm(L, 4) outputs when they fit, so the period-sharing kernel covers whole blocks.
+    // Outputs per kernel call: a multiple of GROUP (rational groups), and of PERIODS_PER_PASS whole
+    // periods of lcm(L, GROUP) outputs when they fit, so the period-sharing kernel covers whole blocks.
     let block = Math.max(256, Math.min(16384, Math.floor(2 ** 20 / Math.max(1, this.step))));
     if (this.L) {
-      const Lg = this.L % 4 === 0 ? this.L : this.L % 2 === 0 ? 2 * this.L : 4 * this.L;
-      const pass = Lg * PERIODS_PER_PASS;
-      block = pass <= block ? Math.floor(block / pass) * pass : block - (block % 4);
+      const pass = groupPeriod(this.L) * PERIODS_PER_PASS;
+      block = pass <= block ? Math.floor(block / pass) * pass : block - (block % GROUP);
     }
     this.block = block;
 
@@ -279,7 +285,7 @@ export class Resampler {
     // which throws the NonFiniteError with its index (huge float64 values can overflow float32).
     const covers =
       this.center >= this.step + 1 &&
-      (this.mode === 'rational' ? this.window >= 4 * this.step + 2 : this.taps >= this.step + 2);
+      (this.mode === 'rational' ? this.window >= GROUP * this.step + 2 : this.taps >= this.step + 2);
     if (covers) this.onSpan = check;
     else check();
     const saved = this.buf;
@@ -323,22 +329,22 @@ export class Resampler {
     const C = this.center;
     if (n1 <= n0) return out;
     if (this.mode === 'rational') {
-      // Groups of four outputs aligned to multiples of 4 from the stream start, so every output is
-      // computed the same way however the stream is chunked (lanes past n1 are computed and dropped).
+      // Groups of GROUP outputs aligned to multiples of GROUP from the stream start (lanes past n1
+      // are computed on zero-padded input and dropped).
       const { L, M } = this;
-      const g0 = n0 - (n0 % 4);
-      const g1 = n1 + ((4 - (n1 % 4)) % 4);
+      const g0 = n0 - (n0 % GROUP);
+      const g1 = n1 + ((GROUP - (n1 % GROUP)) % GROUP);
       for (let a = g0; a < g1; a += this.block) {
         const b = Math.min(g1, a + this.block);
         const lo = this.firstInput(a);
-        const hi = this.firstInput(b - 4) + this.window;
+        const hi = this.firstInput(b - GROUP) + this.window;
         kernel.reserve(hi - lo, b - a);
         this.fetch(lo, hi, kernel.f32, kernel.xAddr >> 2);
         this.checkSpan(kernel, hi - lo);
         const base = Math.floor((a * M) / L);
         const from = Math.max(a, n0);
         const to = Math.min(b, n1);
-        kernel.execRational((b - a) / 4, 0, a * M - base * L, L, M, out, from - n0, from - a, to - from);
+        kernel.execRational((b - a) / GROUP, 0, a * M - base * L, L, M, out, from - n0, from - a, to - from);
       }
       this.nextOut = n1;
       return out;
@@ -405,8 +411,8 @@ export class Resampler {
 
   /** Drops history that no future output reads. */
   private discard(): void {
-    // Rational mode recomputes the group of four that holds nextOut.
-    const first = this.mode === 'rational' ? this.nextOut - (this.nextOut % 4) : this.nextOut;
+    // Rational mode recomputes the group that holds nextOut.
+    const first = this.mode === 'rational' ? this.nextOut - (this.nextOut % GROUP) : this.nextOut;
     const keep = Math.max(this.bufStart, this.firstInput(first));
     const drop = keep - this.bufStart;
     if (drop <= 0 || drop < this.bufLen / 2) return;
@@ -422,7 +428,7 @@ interface Design {
   table: Float32Array;
   taps: number;
   phases: number;
-  /** Rational: input samples per group of four outputs (0 when interpolated). */
+  /** Rational: input samples per group of GROUP outputs (0 when interpolated). */
   window: number;
   /** The kernels holding this table (WebAssembly, JavaScript), made on first use. */
   kernels?: [FirKernel | undefined, FirKernel | undefined];
@@ -482,7 +488,7 @@ function designPolyphase(L: number, M: number): Design {
 /**
  * Kaiser-windowed sinc table. Row r holds the taps for an output at fractional input position
  * r / rows: tap k multiplies input sample base − C + 1 + k, C = taps / 2 is also the window's
- * half-width. `L` > 0 selects an exact L-phase table (interleaved into groups of four outputs),
+ * half-width. `L` > 0 selects an exact L-phase table (interleaved into groups of eight outputs),
  * otherwise rows are interpolated (taps padded to a multiple of 16 for that kernel).
  */
 function designSinc(ratio: number, L: number, M: number, zc: number, beta: number, rolloff: number): Design {
