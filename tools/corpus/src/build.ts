@@ -21,7 +21,7 @@ import { type CorpusConfig, clipFile, DEFAULT_CONFIG, validateConfig } from './p
 import type { FromWorker, ToWorker } from './worker.js';
 
 /** Bumped whenever the same seed and options would produce different audio or metadata. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 /** Options of {@link buildCorpus}. Unset generation options take {@link DEFAULT_CONFIG}'s values. */
 export interface BuildOptions extends Partial<Omit<CorpusConfig, 'seed' | 'seconds' | 'sampleRate'>> {

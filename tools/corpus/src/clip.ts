@@ -1,16 +1,9 @@
 /** Renders one planned clip: sources → levels → sum → reverb → noise → final level → 16-bit WAV. */
+import { fftConvolve } from '@instr/augment';
 import { IRMAS_CODES, Rng } from '@instr/core';
+import { peakLevel } from '@instr/dsp';
 import { AudioCache, encodeWav16 } from './audio-io.js';
-import {
-  activeLoudness,
-  addInto,
-  convolveSame,
-  dbToGain,
-  meanPower,
-  peakAbs,
-  powerDb,
-  scaleInPlace,
-} from './dsp.js';
+import { activeLoudness, addInto, dbToGain, rmsDb, scaleInPlace } from './dsp.js';
 import type { Articulation, SoundFontSpec } from './gm.js';
 import type { Inventory, RealNote } from './inventory.js';
 import { generatePart, type Part } from './music.js';
@@ -227,7 +220,7 @@ export async function renderClip(
   }
   if (plan.reverb) {
     const h = await ctx.impulseResponse(plan.reverb.file);
-    const wet = convolveSame(music, h);
+    const wet = fftConvolve(music, h); // full length; the first `length` samples are used
     const w = plan.reverb.wet;
     for (let i = 0; i < length; i++) music[i] = (1 - w) * music[i]! + w * wet[i]!;
   }
@@ -246,7 +239,7 @@ export async function renderClip(
       },
     );
     const musicDb = activeLoudness(music, sampleRate).db;
-    const noiseDb = powerDb(meanPower(noise));
+    const noiseDb = rmsDb(noise);
     const g =
       musicDb > -150 && noiseDb > -150
         ? dbToGain(musicDb - plan.noise.snrDb - noiseDb)
@@ -255,9 +248,9 @@ export async function renderClip(
           : 0;
     addInto(mix, noise, g);
   }
-  const rms = powerDb(meanPower(mix));
+  const rms = rmsDb(mix);
   let gainDb = rms > -150 ? plan.levelDbfs - rms : 0;
-  const peak = peakAbs(mix) * dbToGain(gainDb);
+  const peak = peakLevel(mix) * dbToGain(gainDb);
   const limited = peak > 0.98;
   if (limited) gainDb += 20 * Math.log10(0.98 / peak);
   scaleInPlace(mix, dbToGain(gainDb));
@@ -276,8 +269,8 @@ export async function renderClip(
     reverb: plan.reverb ? { file: plan.reverb.file, wet: round2(plan.reverb.wet) } : null,
     levelDbfs: round2(plan.levelDbfs),
     gainDb: round2(gainDb),
-    peak: Math.round(peakAbs(mix) * 1e4) / 1e4,
-    rmsDbfs: round2(powerDb(meanPower(mix))),
+    peak: Math.round(peakLevel(mix) * 1e4) / 1e4,
+    rmsDbfs: round2(rmsDb(mix)),
     limited,
   };
   return { wav: encodeWav16(mix, sampleRate), meta, audio: mix };

@@ -5,7 +5,7 @@
  */
 import type { Rng } from '@instr/core';
 import type { AudioCache } from './audio-io.js';
-import { activeLoudness, addInto, fadeInOut, firstAbove, resampleBy } from './dsp.js';
+import { activeLoudness, addInto, fadeInOut, firstAbove, shiftByResampling } from './dsp.js';
 import type { Articulation } from './gm.js';
 import type { RealClip, RealNote } from './inventory.js';
 import type { Part } from './music.js';
@@ -79,7 +79,7 @@ export async function renderRealNotes(
     const outLen = Math.round((ev.dur + release) * sampleRate);
     const inLen = Math.min(x.length - onset, Math.ceil(outLen * factor) + 64);
     if (inLen <= 0) continue;
-    const seg = resampleBy(x.subarray(onset, onset + inLen), 1 / factor).subarray(0, outLen);
+    const seg = shiftByResampling(x.subarray(onset, onset + inLen), shift, sampleRate).subarray(0, outLen);
     const note = new Float32Array(seg);
     fadeInOut(note, Math.round(0.003 * sampleRate), Math.min(note.length, Math.round(release * sampleRate)));
     const gain = (ev.vel / 100) ** 1.5;
@@ -122,7 +122,7 @@ export async function excerpt(
 ): Promise<{ audio: Float32Array; info: ExcerptInfo }> {
   const { loop = false, shift = 0, tries = 6 } = options;
   let x = await cache.get(clip.file);
-  if (shift !== 0) x = resampleBy(x, 2 ** (-shift / 12));
+  if (shift !== 0) x = shiftByResampling(x, shift, sampleRate);
   const out = new Float32Array(length);
   const fade = Math.round(0.01 * sampleRate);
   if (x.length >= length) {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
+import { rfft } from '@instr/dsp';
 import { sharedDir } from '@instr/test-utils';
 import { DEFAULT_SOUNDFONTS } from '../src/gm.js';
-import { magnitudeSpectrum } from '../src/dsp.js';
 
 /** Small SoundFonts that keep tests fast. */
 export const TEST_SOUNDFONTS = DEFAULT_SOUNDFONTS.filter(
@@ -18,6 +18,15 @@ if (!sharedDir)
   console.warn(
     '[corpus tests] shared/ not found beside the checkout (set INSTR_SHARED_DIR): real-material tests skipped.',
   );
+
+/** Magnitude spectrum (first size/2+1 bins) of `x` zero-padded/truncated to `size`, Hann-windowed. */
+function magnitudeSpectrum(x: Float32Array, size: number): Float64Array {
+  const n = Math.min(size, x.length);
+  const a = new Float64Array(size);
+  for (let i = 0; i < n; i++) a[i] = x[i]! * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1)));
+  const { re, im } = rfft(a);
+  return re.map((r, k) => Math.hypot(r, im[k]!));
+}
 
 /**
  * Fundamental estimate: the candidate frequency in [lo, hi] maximising the summed log magnitude of its
