@@ -23,7 +23,7 @@ x = np.load(os.path.join(work, 'input.npy'))
 out = {'times': {}, 'snr': {}}
 
 
-def med(f, reps=7):
+def med(f, reps=30):
     # Best of `reps` (after a warm-up): on a shared machine the minimum is the least load-dependent
     # estimate, and the TypeScript side reports its best too, so the ratio compares like with like.
     f()

@@ -1,6 +1,6 @@
 // Compiles gen_signal_wasm.wat into src/signal/fir-wasm.ts (a byte array, so no loader is needed).
-// Run from packages/dsp: `node scripts/gen_signal_wasm.mjs` (needs the `wabt` dev dependency,
-// or NODE_PATH pointing at an install of wabt@1.0.39).
+// Run from packages/dsp: `pnpm gen:wasm` (both generators, then biome formats the output; uses the
+// `wabt` dev dependency, pinned to 1.0.39 so the bytes are reproducible).
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,6 @@
 // Compiles gen_spectral_wasm.wat into src/spectral/fft-wasm.ts (a byte array, so no loader is needed).
-// Run from packages/dsp: `node scripts/gen_spectral_wasm.mjs` (needs wabt@1.0.39: a dev install, or
-// WABT_FROM=/path/to/a/folder/with/node_modules/wabt/).
+// Run from packages/dsp: `pnpm gen:wasm` (both generators, then biome formats the output; uses the
+// `wabt` dev dependency, pinned to 1.0.39; WABT_FROM=/folder/with/node_modules/ picks another install).
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
