@@ -231,6 +231,13 @@ export const DEFAULT_SOUNDFONTS: readonly SoundFontSpec[] = [
     weight: 0.15,
   },
   {
+    id: 'MuseScore_General.sf3',
+    path: '/usr/share/sounds/sf3/MuseScore_General.sf3',
+    debianPackage: 'musescore-general-soundfont',
+    license: 'MIT',
+    weight: 0.25,
+  },
+  {
     id: 'TimGM6mb.sf2',
     path: '/usr/share/sounds/sf2/TimGM6mb.sf2',
     debianPackage: 'timgm6mb-soundfont',
