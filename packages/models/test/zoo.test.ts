@@ -90,8 +90,41 @@ describe('buildModel', () => {
     expect(m.config.pool).toBe('avgmax');
     expect(m.config.head).toEqual({
       type: 'fluffy',
-      head: { type: 'deep', hidden: [], norm: 'layer', activation: 'relu', dropout: 0.2 },
+      head: {
+        type: 'deep',
+        hidden: [],
+        norm: 'layer',
+        activation: 'relu',
+        dropout: 0.2,
+        init: 'torch-default',
+      },
     });
+  });
+
+  it("reference-cnn + deep head with init 'kaiming-normal': He-normal conv and linear weights, zero biases", () => {
+    const std = (w: Float32Array) => Math.sqrt(w.reduce((s, v) => s + v * v, 0) / w.length);
+    const m = buildModel(
+      {
+        backbone: { type: 'reference-cnn', init: 'kaiming-normal' },
+        head: { type: 'deep', hidden: [128], norm: 'none', dropout: 0.3, init: 'kaiming-normal' },
+      },
+      { seed: 1 },
+    );
+    const conv = m.weights.get('backbone.block3.conv.weight')!.data as Float32Array;
+    expect(std(conv)).toBeCloseTo(Math.sqrt(2 / (64 * 9)), 3);
+    const fc1 = m.weights.get('head.layers.0.linear.weight')!;
+    expect(fc1.dims).toEqual([128, 512]); // avg + max pooling of 256 channels
+    expect(std(fc1.data as Float32Array)).toBeCloseTo(Math.sqrt(2 / 512), 2);
+    expect(
+      [...(m.weights.get('head.layers.1.linear.bias')!.data as Float32Array)].every((v) => v === 0),
+    ).toBe(true);
+    // The default stays PyTorch's (kaiming-uniform a = √5: std = 1/√(3·fan_in)).
+    const d = buildModel({ backbone: { type: 'reference-cnn' } }, { seed: 1 });
+    const dconv = d.weights.get('backbone.block3.conv.weight')!.data as Float32Array;
+    expect(std(dconv)).toBeCloseTo(1 / Math.sqrt(3 * 64 * 9), 3);
+    expect(() => resolveModelConfig({ backbone: { type: 'reference-cnn', init: 'he' as never } })).toThrow(
+      /backbone\.init/,
+    );
   });
 
   it('CNN-model-1 init: kaiming-normal (fan_in, gain √2) conv weights, zero biases', () => {

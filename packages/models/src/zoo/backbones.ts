@@ -30,10 +30,18 @@ type R<T> = Required<T>;
 const scaled = (c: number, width: number) => Math.max(1, Math.round(c * width));
 
 function referenceCnn(b: GraphBuilder, x: SymTensor, src: InitSource, c: R<ReferenceCnnConfig>): SymTensor {
+  const init: Init | undefined = c.init === 'kaiming-normal' ? { type: 'kaiming_normal' } : undefined;
   let h = x;
   c.channels.forEach((ch, i) => {
     h = b.scope(`block${i + 1}`, () => {
-      const y = conv2d(b, h, src, { name: 'conv', outChannels: ch, kernel: 3, padding: 1, bias: false });
+      const y = conv2d(b, h, src, {
+        name: 'conv',
+        outChannels: ch,
+        kernel: 3,
+        padding: 1,
+        bias: false,
+        ...(init ? { init } : {}),
+      });
       return b.avgPool(b.relu(batchNorm(b, y, { name: 'bn' })), { kernel: 2 });
     });
   });

@@ -21,6 +21,7 @@ import {
   type ResolvedModelConfig,
   resolveModelConfig,
   type SimpleHeadConfig,
+  type ZooInit,
 } from './config.js';
 
 type R<T> = Required<T>;
@@ -52,10 +53,17 @@ function deepLayers(
   b: GraphBuilder,
   v: SymTensor,
   src: InitSource,
-  c: { hidden: number[]; norm: 'layer' | 'batch' | 'none'; activation: ActivationName; dropout: number },
+  c: {
+    hidden: number[];
+    norm: 'layer' | 'batch' | 'none';
+    activation: ActivationName;
+    dropout: number;
+    init: ZooInit;
+  },
   out: number,
 ): SymTensor {
   const dims = [...c.hidden, out];
+  const init = c.init === 'kaiming-normal' ? ({ type: 'kaiming_normal' } as const) : undefined;
   let h = v;
   dims.forEach((d, i) => {
     h = b.scope(`layers.${i}`, () => {
@@ -63,7 +71,7 @@ function deepLayers(
       if (c.norm === 'layer') y = layerNorm(b, y, { name: 'norm' });
       else if (c.norm === 'batch') y = batchNorm(b, y, { name: 'norm' });
       y = activation(b, y, c.activation);
-      y = linear(b, y, src, { name: 'linear', outFeatures: d });
+      y = linear(b, y, src, { name: 'linear', outFeatures: d, ...(init ? { init } : {}) });
       return i < dims.length - 1 ? b.dropout(y, c.dropout) : y;
     });
   });

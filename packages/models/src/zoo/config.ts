@@ -11,7 +11,22 @@ export interface ReferenceCnnConfig {
   channels?: number[];
   /** Input channels. Default 1. */
   inChannels?: number;
+  /**
+   * Conv weight init: `'torch-default'` (default, PyTorch's `nn.Conv2d` kaiming-uniform a = √5) or
+   * `'kaiming-normal'` (He normal, fan-in, ReLU gain √2, as instr's default model).
+   */
+  init?: ZooInit;
 }
+
+/**
+ * Weight init of a zoo block that offers a choice: PyTorch's layer default or He normal (fan-in, ReLU gain;
+ * biases zero).
+ * @example
+ * ```ts
+ * const backbone: ReferenceCnnConfig = { type: 'reference-cnn', init: 'kaiming-normal' satisfies ZooInit };
+ * ```
+ */
+export type ZooInit = 'torch-default' | 'kaiming-normal';
 
 /**
  * "CNN-model-1" of the Freesound 2019 reference: 4 blocks of 2 × [Conv 3×3 (pad 1, bias) → BN → ReLU] +
@@ -163,6 +178,11 @@ export interface DeepHeadConfig {
   activation?: ActivationName;
   /** Default 0.2. */
   dropout?: number;
+  /**
+   * Linear weight init: `'torch-default'` (default, `nn.Linear`'s kaiming-uniform a = √5 and uniform biases) or
+   * `'kaiming-normal'` (He normal, fan-in, ReLU gain √2, biases zero).
+   */
+  init?: ZooInit;
 }
 
 /**
@@ -241,6 +261,8 @@ export interface ModelConfig {
 // ---------------------------------------------------------------------------------------------------------
 
 type Obj = Record<string, unknown>;
+
+const ZOO_INITS = ['torch-default', 'kaiming-normal'] as const;
 
 function fail(key: string, message: string, actual: unknown, expected?: unknown): never {
   throw new ConfigError(`Model config: ${key} ${message} (got ${JSON.stringify(actual)}).`, {
@@ -367,11 +389,12 @@ export function resolveBackboneConfig(config: BackboneConfig, prefix = 'backbone
   const p = prefix;
   switch (o.type) {
     case 'reference-cnn':
-      checkKeys(o, ['type', 'channels', 'inChannels'], p);
+      checkKeys(o, ['type', 'channels', 'inChannels', 'init'], p);
       return {
         type: o.type,
         channels: ints(o, 'channels', p, [32, 64, 128, 256], 4),
         inChannels: int(o, 'inChannels', p, 1),
+        init: oneOf(o, 'init', p, 'torch-default', ZOO_INITS),
       };
     case 'cnn-model-1':
       checkKeys(o, ['type', 'width', 'channels', 'inChannels'], p);
@@ -493,7 +516,7 @@ export function resolveHeadConfig(config: HeadConfig, prefix = 'head'): Required
       return { type: 'linear', dropout: resolveDropout(o, 'dropout', p, 0) };
     case 'deep':
     case 'attention': {
-      checkKeys(o, ['type', 'hidden', 'norm', 'activation', 'dropout'], p);
+      checkKeys(o, ['type', 'hidden', 'norm', 'activation', 'dropout', 'init'], p);
       const hidden = o.hidden ?? [];
       if (
         !Array.isArray(hidden) ||
@@ -507,6 +530,7 @@ export function resolveHeadConfig(config: HeadConfig, prefix = 'head'): Required
         norm: oneOf(o, 'norm', p, 'layer', ['layer', 'batch', 'none'] as const),
         activation: oneOf(o, 'activation', p, 'relu', ACTIVATIONS),
         dropout: resolveDropout(o, 'dropout', p, 0.2),
+        init: oneOf(o, 'init', p, 'torch-default', ZOO_INITS),
       };
     }
     case 'fastai': {
