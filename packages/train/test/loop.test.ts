@@ -181,3 +181,42 @@ describe('train(): schedules, early stopping, head warm-up', async () => {
     await r.session.release();
   });
 });
+
+describe('train(): batch mixup', () => {
+  it('mixup on: killed mid-epoch and resumed to the same weights; it changes the training', async () => {
+    const a = mkdtempSync(join(tmpdir(), 'instr-mix-a-'));
+    const b = mkdtempSync(join(tmpdir(), 'instr-mix-b-'));
+    const plain = mkdtempSync(join(tmpdir(), 'instr-mix-plain-'));
+    const full = await run([a, '0', '0', '1', 'mix']);
+    expect(full.out).toContain('done');
+    const killed = await run([b, '0', '1', '1', 'mix'], (dir) => stepsLogged(dir) >= 19);
+    expect(killed.signal).toBe('SIGKILL');
+    expect(stepsLogged(b)).toBeLessThan(36);
+    const resumed = await run([b, '1', '0', '1', 'mix']);
+    expect(resumed.out).toContain('done');
+    const wa = weights(a);
+    const wb = weights(b);
+    expect(wa.step).toBe(36);
+    expect(wb.step).toBe(36);
+    let maxDiff = 0;
+    for (const [name, t] of wa.tensors) {
+      const u = wb.tensors.get(name)!;
+      for (let i = 0; i < t.size; i++)
+        maxDiff = Math.max(maxDiff, Math.abs(Number(t.data[i]) - Number(u.data[i])));
+    }
+    expect(maxDiff).toBe(0);
+    expect(readFileSync(join(a, 'metrics.csv'), 'utf8')).toBe(readFileSync(join(b, 'metrics.csv'), 'utf8'));
+    const runJson = JSON.parse(readFileSync(join(a, 'run.json'), 'utf8'));
+    expect(runJson.mixup).toEqual({ alpha: 0.4, p: 0.5, labels: 'mix' });
+    expect(runJson.schedule).toEqual({ type: 'warmup-cosine', warmupEpochs: 1, final: 0.01 });
+    // The same run with labels 'max' (union targets instead of λ-mixed ones) ends with other weights.
+    expect((await run([plain, '0', '0', '1', 'max'])).out).toContain('done');
+    const wp = weights(plain);
+    let diff = 0;
+    for (const [name, t] of wa.tensors) {
+      const u = wp.tensors.get(name)!;
+      for (let i = 0; i < t.size; i++) diff = Math.max(diff, Math.abs(Number(t.data[i]) - Number(u.data[i])));
+    }
+    expect(diff).toBeGreaterThan(0);
+  }, 180_000);
+});

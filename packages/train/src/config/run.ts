@@ -226,7 +226,12 @@ export async function runFromConfig(
       ? { kind: cfg.augmentation.mix.kind, p: cfg.augmentation.mix.p, options: { n: cfg.augmentation.mix.n } }
       : null,
     augment: cfg.augmentation.module
-      ? { module: resolve(base, cfg.augmentation.module), options: cfg.augmentation.options }
+      ? {
+          module: resolve(base, cfg.augmentation.module),
+          exportName: cfg.augmentation.exportName,
+          // The factory may need the normalisation (e.g. a mask filled with the mean, gains in normalised units).
+          options: { normalization: normalization ?? null, ...cfg.augmentation.options },
+        }
       : null,
   } as never);
   const modelWindow = {
@@ -299,6 +304,7 @@ export async function runFromConfig(
       loss,
       optimizer,
       schedule: cfg.schedule,
+      mixup: cfg.augmentation.mixup ?? undefined,
       headWarmup: cfg.headWarmup ?? undefined,
       seed: cfg.seed,
       monitor: cfg.loop.monitor,
@@ -336,6 +342,22 @@ export async function runFromConfig(
         trainingLabels: labels,
       });
       if (!cfg.export.report) reportPath = undefined;
+      // The validation evaluation at the tuned thresholds (model cards and comparisons read it).
+      await writeFileAtomic(
+        join(outDir, 'evaluation.json'),
+        `${JSON.stringify(
+          {
+            files: ev.numExamples,
+            bestEpoch: result.best?.epoch,
+            thresholds,
+            summary: ev.summary,
+            perClass: ev.perClass,
+            warnings: ev.warnings,
+          },
+          null,
+          2,
+        )}\n`,
+      );
       const summary = {
         f1: ev.summary.f1.macro,
         mAP: ev.summary.mAP,
@@ -356,6 +378,16 @@ export async function runFromConfig(
           data: { train: trainSet.source ?? trainSet.name, trainSize: trainSet.size, valSize: valSet.size },
           model: cfg.model,
           loss: cfg.loss,
+          optimizer: cfg.optimizer,
+          lr: cfg.lr,
+          schedule: cfg.schedule,
+          batchSize: cfg.data.batchSize,
+          augmentation: {
+            mix: cfg.augmentation.mix,
+            mixup: cfg.augmentation.mixup,
+            module: cfg.augmentation.module,
+            options: cfg.augmentation.options,
+          },
           epochs: result.history.length,
           bestEpoch: result.best?.epoch,
           validation: summary,

@@ -90,6 +90,12 @@ const scheduleSchema = z.discriminatedUnion('type', [
     etaMin: z.number().min(0).optional(),
   }),
   z.strictObject({
+    /** Linear warm-up over `warmupEpochs` (default 1), then cosine decay to `final` (default 0.01) × `lr`. */
+    type: z.literal('warmup-cosine'),
+    warmupEpochs: z.number().min(0).optional(),
+    final: z.number().min(0).max(1).optional(),
+  }),
+  z.strictObject({
     type: z.literal('plateau'),
     factor: z.number().gt(0).lt(1).optional(),
     patience: z.number().int().min(0).optional(),
@@ -154,8 +160,32 @@ export const trainConfigSchema = z.strictObject({
         })
         .nullable()
         .default(null),
-      /** An ES module exporting `createAugmentations(options)` (see the pipeline docs), and its options. */
+      /**
+       * Batch-level mixup of the normalised training batches in the loop (`λ ~ Beta(alpha, alpha)` per example,
+       * kept ≥ 0.5, a random partner in the batch; the batch is mixed with probability `p`). Targets
+       * `λ·y + (1 − λ)·y'` (`labels: 'mix'`, default) or `max(y, y')` (`'max'`). Deterministic per seed,
+       * epoch and batch (resume gives identical weights). `null` (default) = none.
+       */
+      mixup: z
+        .strictObject({
+          alpha: positive.default(0.4),
+          p: z.number().min(0).max(1).default(0.5),
+          labels: z.enum(['mix', 'max']).default('mix'),
+        })
+        .nullable()
+        .default(null),
+      /**
+       * An ES module (path relative to the config file) whose export `exportName` builds the pipeline's
+       * waveform / spectrogram augmentations in each worker: `(options, context) => ({ waveform?, spectrogram? })`.
+       * Spectrogram transforms see the log-mel in dB, before normalisation.
+       */
       module: z.string().nullable().default(null),
+      /** Export of `module` to call. Default `'default'`. */
+      exportName: z.string().min(1).default('default'),
+      /**
+       * Options passed to the factory. `runFromConfig` adds `normalization` (`{ mean, std }` or `null`, the
+       * normalisation applied after the spectrogram transforms) unless the options set it.
+       */
       options: z.record(z.string(), z.unknown()).default({}),
     })
     .prefault({}),

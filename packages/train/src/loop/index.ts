@@ -2,3 +2,5 @@
 export * from './batches.js';
 export * from './train.js';
 export * from './accumulate.js';
+export * from './mixup.js';
+export * from './warmup-cosine.js';

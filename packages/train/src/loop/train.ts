@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, type InstrumentSet, InvalidArgumentError, type Tensor } from '@instr/core';
+import { ConfigError, type InstrumentSet, InvalidArgumentError, Rng, type Tensor } from '@instr/core';
 import { flattenEvaluation, StreamingEvaluator } from '@instr/metrics';
 import { writeFileAtomic } from '@instr/metrics/node';
 import {
@@ -29,6 +29,8 @@ import {
 } from '../schedules/schedules.js';
 import { GradientAccumulator } from './accumulate.js';
 import type { TrainData } from './batches.js';
+import { checkMixup, MIXUP_STREAM, type MixupConfig, mixupBatch } from './mixup.js';
+import { type WarmupCosineConfig, warmupCosine } from './warmup-cosine.js';
 
 /** The session `train()` drives: a `TrainSession`, or a {@link GradientAccumulator} with `accumulate > 1`. */
 export type LoopSession = TrainSession | GradientAccumulator;
@@ -67,10 +69,17 @@ export interface TrainOptions {
   /** Default `{ type: 'adamw', weightDecay: 0.01 }` (the reference's). */
   optimizer?: OptimizerConfig;
   /**
-   * A per-step {@link LrSchedule} or a {@link ScheduleConfig}. Default `{ type: 'constant' }`. `'onecycle'` spans the
-   * steps after the head warm-up plus one (as the reference); `'plateau'` reduces the lr per epoch on `monitor`.
+   * A per-step {@link LrSchedule}, a {@link ScheduleConfig} or a {@link WarmupCosineConfig}. Default
+   * `{ type: 'constant' }`. `'onecycle'` spans the steps after the head warm-up plus one (as the reference);
+   * `'warmup-cosine'` the steps after the head warm-up; `'plateau'` reduces the lr per epoch on `monitor`.
    */
-  schedule?: ScheduleConfig | LrSchedule;
+  schedule?: ScheduleConfig | WarmupCosineConfig | LrSchedule;
+  /**
+   * Batch-level mixup of the training batches (see {@link MixupConfig}), after the data's own augmentation and
+   * before the train step. Batch `b` of epoch `e` draws from `new Rng(seed).derive(MIXUP_STREAM, e, b)`, so it is
+   * deterministic and a resumed run mixes exactly as an uninterrupted one. Default none.
+   */
+  mixup?: MixupConfig;
   /** Optional head warm-up phase (frozen backbone, geometric lr), then the backbone is unfrozen. */
   headWarmup?: HeadWarmupConfig;
   /** Seed of dropout masks (the data's shuffling is the data's own). Default 0. */
@@ -219,13 +228,23 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const main: LrSchedule =
     typeof schedCfg === 'function'
       ? schedCfg
-      : scheduleFromConfig(schedCfg, {
-          lr: o.lr,
-          totalSteps: upe * (o.epochs - warmEpochs) + 1,
-          stepsPerEpoch: upe,
-        });
+      : schedCfg.type === 'warmup-cosine'
+        ? warmupCosine({
+            lr: o.lr,
+            stepsPerEpoch: upe,
+            totalSteps: upe * (o.epochs - warmEpochs),
+            warmupEpochs: schedCfg.warmupEpochs,
+            final: schedCfg.final,
+          })
+        : scheduleFromConfig(schedCfg, {
+            lr: o.lr,
+            totalSteps: upe * (o.epochs - warmEpochs) + 1,
+            stepsPerEpoch: upe,
+          });
   const usePlateau = typeof schedCfg !== 'function' && schedCfg.type === 'plateau';
   const pc = usePlateau ? (schedCfg as Extract<ScheduleConfig, { type: 'plateau' }>) : undefined;
+  const mixup = o.mixup ? checkMixup(o.mixup) : undefined;
+  const mixRng = new Rng(o.seed ?? 0);
   const plateau = pc
     ? new ReduceLROnPlateau({
         lr: o.lr,
@@ -327,6 +346,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         monitorMode: mode,
         valAggregation,
         stepsPerEpoch: spe,
+        mixup,
       },
       null,
       2,
@@ -359,7 +379,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       for await (const batch of o.data.train(epoch, st.batchInEpoch)) {
         if (st.batchInEpoch >= spe) break;
         const lr = lrAt(session.step);
-        const r = await session.trainStep(batch.x, batch.y, lr);
+        const b = mixup
+          ? mixupBatch(batch, mixup, mixRng.derive(MIXUP_STREAM, epoch, st.batchInEpoch))
+          : batch;
+        const r = await session.trainStep(b.x, b.y, lr);
         const updated = 'updated' in r ? r.updated : true;
         st.batchInEpoch += 1;
         st.lossSum += r.loss * batch.y.dims[0]!;

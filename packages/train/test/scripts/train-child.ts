@@ -4,7 +4,8 @@ import { memoryData } from '../../src/loop/batches.js';
 import { simpleCnn } from '../../src/recipes/simple-cnn.js';
 import { toyData, toyInstruments } from '../helpers.js';
 
-const [outDir, resume, slow, accumulate] = process.argv.slice(2);
+// argv: outDir resume(0|1) slow(0|1) [accumulate] [mixup: 'mix' | 'max' → batch mixup + warmup-cosine schedule]
+const [outDir, resume, slow, accumulate, mixup] = process.argv.slice(2);
 const { x, y } = toyData(48, 3);
 const tr = memoryData(x, y, { batchSize: 4, seed: 5 });
 const va = memoryData(toyData(12, 4).x, toyData(12, 4).y, { batchSize: 6, shuffle: false });
@@ -16,10 +17,11 @@ await train({
   outDir: outDir!,
   epochs: 3,
   lr: 3e-3,
-  schedule: { type: 'onecycle' },
+  schedule: mixup ? { type: 'warmup-cosine', warmupEpochs: 1, final: 0.01 } : { type: 'onecycle' },
+  mixup: mixup ? { alpha: 0.4, p: 0.5, labels: mixup as 'mix' | 'max' } : undefined,
   headWarmup: { epochs: 1, lr: 1e-2, freeze: '^backbone\\.' },
   checkpointEverySteps: accumulate ? 2 : 5,
-  accumulate: accumulate ? Number(accumulate) : undefined,
+  accumulate: accumulate && accumulate !== '1' ? Number(accumulate) : undefined,
   resume: resume === '1',
   quiet: true,
   seed: 9,
