@@ -260,7 +260,7 @@ Examples:
     .option('--timeout <s>', 'processing time limit per request', arg(positiveNumber('--timeout')), 120)
     .option(
       '--workers <n>',
-      'threads decoding and classifying uploads (default: --concurrency; 0 = the main thread)',
+      'threads decoding and classifying uploads and /evaluate files (default: --concurrency; 0 = the main thread)',
       arg((v: string) => {
         const n = Number(v);
         if (!(Number.isInteger(n) && n >= 0))

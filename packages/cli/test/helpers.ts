@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createAudio, Rng } from '@instr/core';
 import { writeWavFile } from '@instr/dsp/node';
+import type { FastifyInstance } from 'fastify';
 import { synthClip } from '../../infer/scripts/make-test-model.js';
 
 export const pkgDir = join(__dirname, '..');
@@ -112,4 +113,42 @@ export function runCli(
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/** A multipart/form-data body with the given files (and fields first). */
+export function multipart(
+  files: { name: string; bytes: Uint8Array; type?: string }[],
+  fields: Record<string, string> = {},
+) {
+  const boundary = `----instr${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  }
+  for (const f of files) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name}"\r\nContent-Type: ${f.type ?? 'audio/wav'}\r\n\r\n`,
+      ),
+      Buffer.from(f.bytes),
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return {
+    payload: Buffer.concat(parts),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+export type Health = { status: string; active: number; waiting: number; classifying: number };
+
+/** Polls GET /health until `done` holds (at most ~10 s of polling). */
+export async function waitForHealth(app: FastifyInstance, done: (h: Health) => boolean): Promise<Health> {
+  let h: Health = (await app.inject('/health')).json();
+  for (let i = 0; i < 400 && !done(h); i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    h = (await app.inject('/health')).json();
+  }
+  return h;
 }

@@ -3,51 +3,25 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { encodeWav } from '@instr/dsp';
+import { writeWavFile } from '@instr/dsp/node';
+import { loadClassifier } from '@instr/infer';
+import { sharedDir, sharedPath } from '@instr/test-utils';
 import autocannon from 'autocannon';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from '../src/index.js';
-import { clipAudio, modelPath, tempDir, writeClips } from './helpers.js';
-
-/** A multipart/form-data body with the given files (and fields first). */
-export function multipart(
-  files: { name: string; bytes: Uint8Array; type?: string }[],
-  fields: Record<string, string> = {},
-) {
-  const boundary = `----instr${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  }
-  for (const f of files) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name}"\r\nContent-Type: ${f.type ?? 'audio/wav'}\r\n\r\n`,
-      ),
-      Buffer.from(f.bytes),
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return {
-    payload: Buffer.concat(parts),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
+import { evaluateDataset } from '../src/commands/eval.js';
+import { createServer, loadEvalDataset } from '../src/index.js';
+import {
+  clipAudio,
+  type Health,
+  modelPath,
+  multipart,
+  tempDir,
+  waitForHealth,
+  writeClips,
+} from './helpers.js';
 
 const wav = (labels: boolean[], seconds: number, seed: number) => encodeWav(clipAudio(labels, seconds, seed));
-
-type Health = { status: string; active: number; waiting: number; classifying: number };
-
-/** Polls GET /health until `done` holds (at most ~10 s of polling). */
-async function waitForHealth(app: FastifyInstance, done: (h: Health) => boolean): Promise<Health> {
-  let h: Health = (await app.inject('/health')).json();
-  for (let i = 0; i < 400 && !done(h); i++) {
-    await new Promise((r) => setTimeout(r, 25));
-    h = (await app.inject('/health')).json();
-  }
-  return h;
-}
 
 describe('HTTP service (fastify.inject)', () => {
   let app: FastifyInstance;
@@ -250,6 +224,31 @@ describe('HTTP service (fastify.inject)', () => {
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ files: 4, model: 'instr-test-tiny', skipped: [] });
     expect(ok.json().summary.f1.micro).toBeGreaterThan(0.8);
+    // The files are classified on worker threads; the metrics are those `instr eval` computes in-process.
+    const classifier = await loadClassifier(modelPath);
+    const direct = await evaluateDataset(
+      classifier,
+      await loadEvalDataset(join(dataRoot, 'set', 'manifest.csv')),
+      {},
+    );
+    await classifier.dispose();
+    expect(ok.json()).toMatchObject(metricsOf(direct));
+    // A file that cannot be decoded is skipped with its own message, as `instr eval` does.
+    writeFileSync(join(dataRoot, 'set', 'junk.wav'), 'not audio');
+    writeFileSync(
+      join(dataRoot, 'set', 'with-junk.csv'),
+      'file,labels\nclip000.wav,tone\njunk.wav,noise\nsub/clip001.wav,noise\n',
+    );
+    const junk = await app.inject({
+      method: 'POST',
+      url: '/evaluate',
+      payload: { dataset: 'set/with-junk.csv' },
+    });
+    expect(junk.statusCode).toBe(200);
+    expect(junk.json().files).toBe(2);
+    expect(junk.json().skipped).toEqual([
+      { file: 'set/junk.wav', error: expect.stringMatching(/junk\.wav/) },
+    ]);
     for (const dataset of [
       '../outside/manifest.csv',
       '/etc/passwd',
@@ -275,6 +274,52 @@ describe('HTTP service (fastify.inject)', () => {
     const invalid = await app.inject({ method: 'POST', url: '/evaluate', payload: { nope: 1 } });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json().error.code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+/** The parts of an /evaluate answer that {@link evaluateDataset} computes, as JSON carries them. */
+function metricsOf(r: Awaited<ReturnType<typeof evaluateDataset>>) {
+  const ev = r.evaluation;
+  return JSON.parse(
+    JSON.stringify({
+      files: ev.numExamples,
+      thresholds: ev.thresholds,
+      summary: ev.summary,
+      perClass: ev.perClass,
+    }),
+  );
+}
+
+describe.skipIf(!sharedDir)('HTTP service /evaluate on real audio (needs ../shared/data/dev)', () => {
+  it('gives exactly the metrics `instr eval` computes on the main thread, with and without worker threads', async () => {
+    const root = tempDir('instr-server-dev-');
+    const all = await loadEvalDataset(sharedPath('data', 'dev', 'manifest.csv'));
+    // Every 15th file (14 FLACs of a few seconds, most labels of the set, some with none), by absolute path.
+    const items = all.filter((_, i) => i % 15 === 0);
+    writeFileSync(
+      join(root, 'dev.csv'),
+      `file,labels\n${items.map((i) => `"${i.file}",${i.labels.join(';')}`).join('\n')}\n`,
+    );
+    const classifier = await loadClassifier();
+    const direct = await evaluateDataset(classifier, items, {});
+    const directMean = await evaluateDataset(classifier, items, { threshold: 0.4, aggregation: 'mean' });
+    await classifier.dispose();
+    expect(direct.skipped).toBe(0);
+    const pooled = await createServer({ dataRoots: [root], appDir: false });
+    const local = await createServer({ dataRoots: [root], appDir: false, workers: 0 });
+    try {
+      const evaluate = (app: FastifyInstance, extra: Record<string, unknown> = {}) =>
+        app.inject({ method: 'POST', url: '/evaluate', payload: { dataset: 'dev.csv', ...extra } });
+      const [a, b] = await Promise.all([evaluate(pooled), evaluate(local)]);
+      expect(a.statusCode).toBe(200);
+      expect(a.json()).toMatchObject({ model: 'instr-default-cnn', skipped: [], ...metricsOf(direct) });
+      expect(a.json()).toEqual(b.json());
+      const mean = await evaluate(pooled, { thresholds: 0.4, aggregation: 'mean' });
+      expect(mean.json()).toMatchObject(metricsOf(directMean));
+      expect(mean.json().summary).not.toEqual(a.json().summary);
+    } finally {
+      await Promise.all([pooled.close(), local.close()]);
+    }
   });
 });
 
@@ -461,6 +506,47 @@ describe('HTTP service worker threads', () => {
       const r = await classification;
       expect(r.status).toBe(200);
       expect(r.body.results[0].duration).toBeCloseTo(300, 3);
+      expect(await health()).toMatchObject({ active: 0, classifying: 0 });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('keeps /health answering while /evaluate classifies its files on a worker thread', async () => {
+    const root = tempDir('instr-server-eval-');
+    const clips = await writeClips(join(root, 'set'), 3, 1);
+    // 5 minutes of audio first: seconds of work on a worker thread for the tiny model.
+    await writeWavFile(join(root, 'set', 'long.wav'), clipAudio([true, false, true], 300, 74));
+    writeFileSync(
+      join(root, 'set', 'm.csv'),
+      `file,labels\nlong.wav,tone;click\n${clips.map((c) => `${c.file},${c.labels.join(';')}`).join('\n')}\n`,
+    );
+    const app = await createServer({ model: modelPath, dataRoots: [root], appDir: false });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    try {
+      let finished = false;
+      const evaluation = fetch(`${url}/evaluate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ dataset: 'set/m.csv' }),
+      }).then(async (r) => {
+        finished = true;
+        return { status: r.status, body: await r.json() };
+      });
+      const health = async (): Promise<Health> => (await fetch(`${url}/health`)).json();
+      // Ask until a file of the evaluation is on a worker, then once more: both answers arrive before the
+      // evaluation's own answer. The evaluation holds one slot (active 1), the files one at a time.
+      let h = await health();
+      while (h.classifying === 0 && !finished) h = await health();
+      const during = await health();
+      const finishedAfterHealth = finished;
+      expect(h).toMatchObject({ active: 1, classifying: 1 });
+      expect(during).toMatchObject({ status: 'ok', active: 1, waiting: 0, classifying: 1 });
+      expect(finishedAfterHealth).toBe(false);
+      const r = await evaluation;
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ files: 4, skipped: [] });
       expect(await health()).toMatchObject({ active: 0, classifying: 0 });
     } finally {
       await app.close();

@@ -1,6 +1,6 @@
 import { relative, resolve } from 'node:path';
-import { UnknownInstrumentError } from '@instr/core';
-import { type ClassificationResult, loadClassifier, type NodeClassifier } from '@instr/infer';
+import { type InstrumentSet, UnknownInstrumentError } from '@instr/core';
+import { type ClassificationResult, type ClassifyOptions, loadClassifier } from '@instr/infer';
 import { type Evaluation, evaluate } from '@instr/metrics';
 import { writeFileAtomic, writeReport } from '@instr/metrics/node';
 import Table from 'cli-table3';
@@ -29,22 +29,44 @@ export interface DatasetEvaluation {
 }
 
 /**
- * Classifies every file of a labelled set and evaluates the clip-level probabilities with `@instr/metrics`
- * (thresholds: the model's, or the `thresholds` option). Files that fail to decode are reported and left out.
+ * What {@link evaluateDataset} needs of a model: its instruments, its name and a way to classify one file.
+ * A `NodeClassifier` is one; the HTTP service passes one whose `classifyFile` runs on a worker thread.
+ */
+export interface EvaluatedModel {
+  readonly instruments: InstrumentSet;
+  readonly metadata: { readonly name: string };
+  classifyFile(path: string, options: ClassifyOptions): Promise<ClassificationResult>;
+}
+
+/** Hooks of {@link evaluateDataset}. */
+export interface EvaluateDatasetHooks {
+  /** Called after each file (classified or skipped). */
+  onFile?: (name: string) => void;
+  /** Checked before each file: once aborted, the evaluation stops and rejects with its reason. */
+  signal?: AbortSignal;
+  /** Errors of `classifyFile` that end the evaluation instead of skipping the file (default: none). */
+  fatal?: (error: unknown) => boolean;
+}
+
+/**
+ * Classifies every file of a labelled set, one at a time, and evaluates the clip-level probabilities with
+ * `@instr/metrics` (thresholds: the model's, or the `thresholds` option). Files that fail to decode are
+ * reported and left out.
  * @throws {@link UnknownInstrumentError} when a label is not one of the model's instruments (unless ignored).
  */
 export async function evaluateDataset(
-  classifier: NodeClassifier,
+  model: EvaluatedModel,
   items: readonly LabelledFile[],
   flags: ClassifyFlags & { ignoreUnknownLabels?: boolean },
-  onFile: (name: string) => void = () => {},
+  hooks: EvaluateDatasetHooks = {},
 ): Promise<DatasetEvaluation> {
-  const set = classifier.instruments;
+  const { onFile = () => {}, signal, fatal = () => false } = hooks;
+  const set = model.instruments;
   for (const item of items) {
     for (const code of item.labels) {
       if (!set.codes.includes(code) && !flags.ignoreUnknownLabels) {
         throw new UnknownInstrumentError(
-          `${item.file} is labelled "${code}", which the model ${classifier.metadata.name} does not predict (it knows ${set.codes.join(', ')}); pass --ignore-unknown-labels to drop such labels.`,
+          `${item.file} is labelled "${code}", which the model ${model.metadata.name} does not predict (it knows ${set.codes.join(', ')}); pass --ignore-unknown-labels to drop such labels.`,
           { details: { file: item.file, actual: code, expected: set.codes } },
         );
       }
@@ -56,14 +78,16 @@ export async function evaluateDataset(
   const files: DatasetEvaluation['files'] = [];
   let thresholds: number[] | undefined;
   for (const item of items) {
+    signal?.throwIfAborted();
     try {
-      const result = await classifier.classifyFile(item.file, options);
+      const result = await model.classifyFile(item.file, options);
       const p = new Map(result.instruments.map((s) => [s.code, s]));
       thresholds ??= set.codes.map((c) => p.get(c)!.threshold);
       yScore.push(set.codes.map((c) => p.get(c)!.probability));
       yTrue.push(set.codes.map((c) => (item.labels.includes(c) ? 1 : 0)));
       files.push({ file: item.file, labels: item.labels, result });
     } catch (error) {
+      if (fatal(error)) throw error;
       files.push({ file: item.file, labels: item.labels, error: (error as Error).message });
     }
     onFile(item.file);
@@ -78,7 +102,9 @@ export async function evalCommand(dataset: string, flags: EvalCommandFlags, io: 
   const items = await loadEvalDataset(path);
   const classifier = await loadClassifier(flags.model ? resolve(io.cwd, flags.model) : undefined);
   const progress = createProgress(io, items.length, Boolean(flags.quiet));
-  const result = await evaluateDataset(classifier, items, flags, (f) => progress.tick(relative(io.cwd, f)));
+  const result = await evaluateDataset(classifier, items, flags, {
+    onFile: (f) => progress.tick(relative(io.cwd, f)),
+  });
   progress.stop();
   await classifier.dispose();
   for (const f of result.files) if (f.error) io.stderr.write(`instr eval: skipped ${f.file}: ${f.error}\n`);

@@ -8,6 +8,7 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import { InstrumentSet } from '@instr/core';
 import type { ClassificationResult, ClassifyOptions } from '@instr/infer';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Piscina } from 'piscina';
@@ -17,7 +18,7 @@ import { workerLocation } from '../worker-location.js';
 import { errorResponse, ServiceError, WorkerTaskError } from './errors.js';
 import { BoundedQueue, runBounded } from './limiter.js';
 import { ModelRegistry, parseModelSpec } from './models.js';
-import type { ClassifyTask, ClassifyTaskResult } from './worker.js';
+import type { ClassifyTaskResult, ServerTask, ServerTaskResult } from './worker.js';
 
 /**
  * Options of {@link createServer}.
@@ -42,17 +43,22 @@ export interface ServerOptions {
     /** Seconds of audio per file (default 600). */
     seconds?: number;
   };
-  /** Requests processed at once (default 2). */
+  /** Requests processed at once (default 2); an evaluation is one request, its files classified one at a time. */
   concurrency?: number;
   /** Requests waiting for a slot before new ones get 429 (default 8). */
   queueSize?: number;
-  /** Processing time per request before a 504 (default 120 000 ms); also bounds receiving the request. */
+  /**
+   * Processing time per request before a 504 (default 120 000 ms); also bounds receiving the request. An
+   * evaluation stops before its next file then.
+   */
   timeoutMs?: number;
   /** onnxruntime intra-op threads per model (default 1). */
   threads?: number;
   /**
-   * Worker threads that decode, compute features and run the models, so the event loop (and `/health`)
-   * stays responsive during big uploads (default: `concurrency`). `0` does that work on the main thread.
+   * Worker threads that decode, compute features and run the models (for uploads, for each file of an
+   * `/evaluate` dataset, and the model load of `/ready`), so the event loop (and `/health`) stays
+   * responsive during big uploads and evaluations (default: `concurrency`). `0` does that work on the
+   * main thread.
    */
   workers?: number;
   /** Folder of the browser app served at `/` (default: the built `dist/app`); `false` serves none. */
@@ -95,6 +101,9 @@ export function ortWebDistDir(): string {
   return dirname(require.resolve('onnxruntime-web'));
 }
 
+/** A dataset file that failed on its worker: skipped by the evaluation, with the error's own message. */
+class EvaluatedFileError extends Error {}
+
 /**
  * Creates the instr HTTP service (Fastify): `GET /health`, `/ready`, `/models`, `/models/:name/file`,
  * `POST /classify`, `/classify/stream` (NDJSON), `/evaluate`, the OpenAPI document at `/openapi.json`,
@@ -115,20 +124,26 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
   };
   const timeoutMs = options.timeoutMs ?? 120_000;
   const queue = new BoundedQueue(options.concurrency ?? 2, options.queueSize ?? 8);
-  const registry = new ModelRegistry(options.model, options.modelsDir, options.threads ?? 1);
+  const registry = new ModelRegistry(options.model, options.modelsDir);
   const roots = (options.dataRoots ?? []).map((r) => resolve(r));
   const threads = options.threads ?? 1;
   const workers = Math.max(0, Math.floor(options.workers ?? queue.concurrency));
   let classifying = 0;
   /** Worker pool, started on the first classification (a server that only lists models starts no thread). */
-  let pool: Piscina<ClassifyTask, ClassifyTaskResult> | undefined;
+  let pool: Piscina<ServerTask, ServerTaskResult<ServerTask>> | undefined;
   const local = workers === 0 ? (await import('./worker.js')).uploadClassifier() : undefined;
   /** Tasks running: closing waits for them, as terminating a thread inside ONNX Runtime aborts the process. */
   const inflight = new Set<Promise<unknown>>();
   let closing = false;
-  const runTask = (task: ClassifyTask): Promise<ClassifyTaskResult> => {
+  /**
+   * Runs a task on the pool (or, with `workers: 0`, on the main thread): an upload, a file of a dataset
+   * (`/evaluate`) or a model load (`/ready`). Heavy work never runs on the event loop otherwise.
+   */
+  const runTask = <T extends ServerTask>(task: T): Promise<ServerTaskResult<T>> => {
     if (closing) {
-      throw new ServiceError(503, 'NOT_READY', 'The service is shutting down.', { file: task.filename });
+      throw new ServiceError(503, 'NOT_READY', 'The service is shutting down.', {
+        ...(task.kind === 'file' ? { file: task.path } : task.kind === 'load' ? {} : { file: task.filename }),
+      });
     }
     const p = startTask(task);
     inflight.add(p);
@@ -136,11 +151,11 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     p.then(forget, forget);
     return p;
   };
-  const startTask = async (task: ClassifyTask): Promise<ClassifyTaskResult> => {
-    if (local) return local.classify(task);
+  const startTask = async <T extends ServerTask>(task: T): Promise<ServerTaskResult<T>> => {
+    if (local) return local.run(task);
     if (!pool) {
       const { filename, execArgv } = workerLocation(import.meta.url, './worker.ts', 'server-worker.js');
-      pool = new Piscina<ClassifyTask, ClassifyTaskResult>({
+      pool = new Piscina<ServerTask, ServerTaskResult<ServerTask>>({
         filename,
         execArgv,
         minThreads: workers,
@@ -149,7 +164,23 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     }
     // No abort signal: piscina would terminate the thread, and terminating a thread while ONNX Runtime
     // runs in it aborts the whole process. Timed-out work finishes, then frees its slot (runBounded).
-    return pool.run(task, { transferList: [task.bytes.buffer as ArrayBuffer] });
+    const transferList =
+      task.kind === 'file' || task.kind === 'load' ? [] : [task.bytes.buffer as ArrayBuffer];
+    return pool.run(task, { transferList }) as Promise<ServerTaskResult<T>>;
+  };
+  /** Model files known to load (on a worker, or on the main thread with `workers: 0`). */
+  const loaded = new Map<string, Promise<void>>();
+  /** Loads `path` once in the pool (so `/ready` does it off the event loop and only the first time). */
+  const ensureLoaded = (path: string): Promise<void> => {
+    let p = loaded.get(path);
+    if (!p) {
+      p = runTask({ kind: 'load', model: path, threads }).then((r) => {
+        if (!r.ok) throw new WorkerTaskError(r.status, r.body, r.stack);
+      });
+      p.catch(() => loaded.delete(path));
+      loaded.set(path, p);
+    }
+    return p;
   };
 
   const app = Fastify({
@@ -163,7 +194,6 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     closing = true;
     while (inflight.size > 0) await Promise.allSettled([...inflight]);
     await pool?.destroy();
-    await registry.dispose();
     await local?.dispose();
   });
 
@@ -252,8 +282,9 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
       schema: {
         summary: 'Liveness',
         description:
-          'Requests running (`active`) and queued (`waiting`), and files being decoded and classified (`classifying`). ' +
-          'Answers during big classifications: that work runs on worker threads.',
+          'Requests running (`active`, evaluations included) and queued (`waiting`), and files being decoded and ' +
+          'classified (`classifying`: uploads and files of running evaluations). Answers during big ' +
+          'classifications and evaluations: that work runs on worker threads.',
         tags: ['service'],
       },
     },
@@ -261,7 +292,14 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
   );
   app.get(
     '/ready',
-    { schema: { summary: 'Readiness: a model is available and loads', tags: ['service'] } },
+    {
+      schema: {
+        summary: 'Readiness: a model is available and loads',
+        description:
+          'The first call loads the default (or first) model on a worker thread; later calls answer from that result.',
+        tags: ['service'],
+      },
+    },
     async (_req, reply) => {
       try {
         const models = await registry.list();
@@ -271,7 +309,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
             'NOT_READY',
             'No model is available; start with --model or --models-dir.',
           );
-        await registry.classifier(models[0]!.name);
+        await ensureLoaded(models[0]!.path);
         return { ready: true, models: models.length };
       } catch (error) {
         const { body } = errorResponse(error);
@@ -346,6 +384,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     let r: ClassifyTaskResult;
     try {
       r = await runTask({
+        kind: 'upload',
         bytes,
         filename,
         maxSeconds: limits.seconds,
@@ -575,14 +614,40 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
       const path = await datasetPath(body.dataset);
       return await runBounded(
         queue,
-        async () => {
+        async (signal) => {
           const items = await loadEvalDataset(path);
-          const classifier = await registry.classifier(body.model ?? 'default');
-          const r = await evaluateDataset(classifier, items, {
-            ...(body.thresholds !== undefined ? { threshold: body.thresholds } : {}),
-            ...(body.aggregation ? { aggregation: body.aggregation } : {}),
-            ignoreUnknownLabels: body.ignoreUnknownLabels,
-          });
+          const entry = await registry.entry(body.model ?? 'default');
+          // Loading fails the request (500 MODEL), as before; a file that fails is skipped.
+          await ensureLoaded(entry.path);
+          // Each file is read, decoded, turned into features and classified on a worker thread, one at a
+          // time (this request holds one slot); the main thread only gathers the scores and the metrics.
+          // The evaluation stops before its next file once the timeout has answered 504.
+          const model = {
+            instruments: InstrumentSet.fromJSON(entry.metadata.instruments),
+            metadata: entry.metadata,
+            classifyFile: async (file: string, o: ClassifyOptions): Promise<ClassificationResult> => {
+              classifying++;
+              let r: ClassifyTaskResult;
+              try {
+                r = await runTask({ kind: 'file', path: file, model: entry.path, options: o, threads });
+              } finally {
+                classifying--;
+              }
+              if (!r.ok) throw new EvaluatedFileError(r.message);
+              return r.result;
+            },
+          };
+          const r = await evaluateDataset(
+            model,
+            items,
+            {
+              ...(body.thresholds !== undefined ? { threshold: body.thresholds } : {}),
+              ...(body.aggregation ? { aggregation: body.aggregation } : {}),
+              ignoreUnknownLabels: body.ignoreUnknownLabels,
+            },
+            // Per-file errors skip the file (as `instr eval`); a dead worker or shutdown ends the request.
+            { signal, fatal: (e) => !(e instanceof EvaluatedFileError) },
+          );
           const ev = r.evaluation;
           const rootOf = (f: string) => {
             const root = roots.find((x) => !relative(x, f).startsWith('..'));
@@ -590,7 +655,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
           };
           return {
             dataset: body.dataset,
-            model: classifier.metadata.name,
+            model: entry.metadata.name,
             files: ev.numExamples,
             skipped: r.files.filter((f) => f.error).map((f) => ({ file: rootOf(f.file), error: f.error })),
             thresholds: ev.thresholds,

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ModelMetadata } from '@instr/core';
-import { defaultModelPath, loadClassifier, type NodeClassifier, readModelMetadata } from '@instr/infer';
+import { defaultModelPath, readModelMetadata } from '@instr/infer';
 import { ServiceError } from './errors.js';
 
 /** A model the service can use. */
@@ -13,15 +13,16 @@ export interface ModelEntry {
   metadata: ModelMetadata;
 }
 
-/** Lists and loads the models of a service: the default model (when present) and `*.onnx` under a folder. */
+/**
+ * Lists the models of a service: the default model (when present) and `*.onnx` under a folder. It reads
+ * their metadata only: the models themselves are loaded on the worker threads that run them.
+ */
 export class ModelRegistry {
-  private readonly loaded = new Map<string, Promise<NodeClassifier>>();
   private listing: Promise<ModelEntry[]> | undefined;
 
   constructor(
     readonly defaultModel: string | undefined,
     readonly modelsDir: string | undefined,
-    private readonly threads = 1,
   ) {}
 
   /** The models, the default first. Cached; {@link refresh} re-reads the folder. */
@@ -78,27 +79,6 @@ export class ModelRegistry {
       });
     }
     return found;
-  }
-
-  /** A loaded classifier (cached per model). */
-  async classifier(name = 'default'): Promise<NodeClassifier> {
-    const entry = await this.entry(name);
-    let c = this.loaded.get(entry.path);
-    if (!c) {
-      const s = await stat(entry.path);
-      c = loadClassifier(entry.path, {
-        sessionOptions: { intraOpNumThreads: this.threads, interOpNumThreads: 1 },
-      });
-      c.catch(() => this.loaded.delete(entry.path));
-      this.loaded.set(entry.path, c);
-      void s;
-    }
-    return c;
-  }
-
-  async dispose(): Promise<void> {
-    for (const c of this.loaded.values()) await (await c.catch(() => undefined))?.dispose();
-    this.loaded.clear();
   }
 }
 
