@@ -10,3 +10,4 @@ export * from './random.js';
 export * from './tensor.js';
 export * from './npy.js';
 export * from './metadata.js';
+export * from './aggregate.js';
