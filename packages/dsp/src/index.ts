@@ -6,5 +6,6 @@
 export * from './features/index.js';
 export * from './io/index.js';
 export * from './model/index.js';
+export * from './model/windows.js';
 export * from './signal/index.js';
 export * from './spectral/index.js';

@@ -66,6 +66,7 @@ const spec: FeatureSpec = {
   db: { ref: 1, amin: 1e-10, topDb: 80 },
 };
 const meta = { features: spec, sampleRate: SR, normalization: { mean: 0, std: 1 } };
+const windowMeta = { ...meta, window: { seconds: 0.1, hopSeconds: 0.05, padding: 'repeat' as const } };
 
 const IA = InvalidArgumentError;
 const NF = NonFiniteError;
@@ -525,6 +526,21 @@ const TABLE: Record<string, Case[]> = {
           ...meta,
           normalization: { mean: 0, std: Number.NaN },
         }),
+      IA,
+    ],
+  ],
+  modelInputWindows: [
+    ...signalCases((y) => dsp.modelInputWindows(y, SR, windowMeta), { emptyError: EMPTY }),
+    ...rateCases((sr) => dsp.modelInputWindows(good, sr, windowMeta)),
+    ['window 0 s', () => dsp.modelInputWindows(good, SR, windowMeta, { window: { seconds: 0 } }), IA],
+    [
+      'hop NaN',
+      () => dsp.modelInputWindows(good, SR, windowMeta, { window: { hopSeconds: Number.NaN } }),
+      IA,
+    ],
+    [
+      'std 0',
+      () => dsp.modelInputWindows(good, SR, { ...windowMeta, normalization: { mean: 0, std: 0 } }),
       IA,
     ],
   ],
