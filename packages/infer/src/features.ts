@@ -1,7 +1,13 @@
-import { InvalidArgumentError, type ModelMetadata, type Tensor } from '@instr/core';
-import { modelInputBatch, resample, windowAudio } from '@instr/dsp';
+import type { ModelMetadata, Tensor, WindowSpec } from '@instr/core';
+import { modelInputWindows } from '@instr/dsp';
 
-/** Model input of every window of one clip, with where each window sits in the clip. */
+/**
+ * Model input of every window of one clip, with where each window sits in the clip.
+ * @example
+ * ```ts
+ * const { features, count, spans }: FeatureWindows = featureWindows(mono, 44100, meta, meta.window);
+ * ```
+ */
 export interface FeatureWindows {
   /** `[windows, 1, nMels, frames]`, normalised as the model expects. */
   features: Tensor<'float32'>;
@@ -11,16 +17,26 @@ export interface FeatureWindows {
   spans: { start: number; end: number }[];
 }
 
-/** Window settings in seconds, as in {@link ModelMetadata.window}. */
-export interface WindowSeconds {
-  seconds: number;
-  hopSeconds: number;
-  padding: 'zero' | 'repeat' | 'reflect' | 'drop';
-}
+/**
+ * Window settings in seconds, as in {@link ModelMetadata.window} (`@instr/core`'s `WindowSpec`).
+ * @example
+ * ```ts
+ * const w: WindowSeconds = { seconds: 3, hopSeconds: 1.5, padding: 'repeat' };
+ * ```
+ */
+export type WindowSeconds = WindowSpec;
 
 /**
- * Resamples mono audio to the model's rate, cuts it into model windows and computes their features
- * with `@instr/dsp`'s `modelInputBatch` — the same code training uses.
+ * Resamples mono audio to the model's rate, cuts it into model windows and computes their features.
+ * A thin alias of `@instr/dsp`'s `modelInputWindows(mono, sampleRate, meta, { window })` — the one
+ * implementation training's validation runs too — returning the window times in seconds as `spans`.
+ * New code can call `modelInputWindows` directly (it also returns the spans in samples).
+ * @throws InvalidArgumentError for a window or hop ≤ 0 s (`details.key` `'window'`), and the errors of
+ * `modelInputWindows`.
+ * @example
+ * ```ts
+ * const { features, count, spans } = featureWindows(mono, 44100, meta, meta.window);
+ * ```
  */
 export function featureWindows(
   mono: Float32Array,
@@ -28,22 +44,6 @@ export function featureWindows(
   meta: ModelMetadata,
   window: WindowSeconds,
 ): FeatureWindows {
-  if (!(window.seconds > 0) || !(window.hopSeconds > 0)) {
-    throw new InvalidArgumentError(
-      `Window length and hop must be > 0 s, got ${window.seconds} and ${window.hopSeconds}.`,
-      { details: { key: 'windowSeconds' } },
-    );
-  }
-  const sr = meta.sampleRate;
-  const samples = sampleRate === sr ? mono : resample(mono, sampleRate, sr);
-  const length = Math.round(window.seconds * sr);
-  const hop = Math.max(1, Math.round(window.hopSeconds * sr));
-  // 'drop' would leave a clip shorter than one window with nothing to classify: repeat it instead.
-  const padding = window.padding === 'drop' && samples.length < length ? 'repeat' : window.padding;
-  const cut = windowAudio(samples, { length, hop, padding });
-  return {
-    features: modelInputBatch(cut.tensor, meta),
-    count: cut.spans.length,
-    spans: cut.spans.map((s) => ({ start: s.start / sr, end: s.end / sr })),
-  };
+  const r = modelInputWindows(mono, sampleRate, meta, { window });
+  return { features: r.features, count: r.count, spans: r.times };
 }
