@@ -1,23 +1,27 @@
-import { InvalidArgumentError, ShapeError, Tensor } from '@instr/core';
+import {
+  aggregateWindowRows,
+  checkWindowAggregation,
+  type WindowAggregation as CoreWindowAggregation,
+  InvalidArgumentError,
+  ShapeError,
+  Tensor,
+} from '@instr/core';
 import type { TrainBatch, TrainBatchIterable } from '../loop/batches.js';
 
 /**
- * How window probabilities become one file-level probability per instrument — the options of `@instr/infer`'s
- * `classify({ aggregation })`, with the same definitions:
- * - `max` (default, as inference): the maximum over the file's windows;
- * - `mean`: the average over windows;
- * - `attention`: windows weighted by `softmax` over windows of each class's logit (temperature 1).
+ * How window probabilities become one file-level probability per instrument: `@instr/core`'s
+ * `WindowAggregation` (`'max'` — the default, as inference — `'mean'` or `'attention'`), the one definition
+ * `@instr/infer`'s `classify({ aggregation })` uses too.
  * @example
  * ```ts
  * const mode: WindowAggregation = 'mean';
  * ```
  */
-export type WindowAggregation = 'max' | 'mean' | 'attention';
-
-const AGGREGATIONS: readonly WindowAggregation[] = ['max', 'mean', 'attention'];
+export type WindowAggregation = CoreWindowAggregation;
 
 /**
  * Checks an aggregation name (for options and configs).
+ * @deprecated Use `@instr/core`'s `checkWindowAggregation` (same arguments, same errors).
  * @throws InvalidArgumentError naming `key` for anything but `max`, `mean` or `attention`.
  * @example
  * ```ts
@@ -25,18 +29,14 @@ const AGGREGATIONS: readonly WindowAggregation[] = ['max', 'mean', 'attention'];
  * ```
  */
 export function checkAggregation(mode: unknown, key = 'aggregation'): WindowAggregation {
-  if (!AGGREGATIONS.includes(mode as WindowAggregation)) {
-    throw new InvalidArgumentError(`Unknown aggregation "${String(mode)}"; use max, mean or attention.`, {
-      details: { key, expected: AGGREGATIONS, actual: mode },
-    });
-  }
-  return mode as WindowAggregation;
+  return checkWindowAggregation(mode, key);
 }
 
 /**
  * Aggregates the probabilities of one file's windows, rows `[from, to)` of a row-major `[rows, classes]`
- * matrix, into `out[offset … offset + classes)`. The arithmetic is that of `@instr/infer`'s `aggregateWindows`
- * (checked against it in `test/validation-windows.test.ts`), in float64.
+ * matrix, into `out[offset … offset + classes)`, in float64.
+ * @deprecated Use `@instr/core`'s `aggregateWindowRows` (same arguments and numbers; it is what `scoreFiles` and
+ * `@instr/infer` call).
  * @example
  * ```ts
  * const out = new Float64Array(2);
@@ -52,41 +52,7 @@ export function aggregateRows(
   out: Float64Array,
   offset: number,
 ): void {
-  const windows = to - from;
-  if (!(windows >= 1)) {
-    throw new InvalidArgumentError(`Cannot aggregate ${windows} windows.`, {
-      details: { key: 'windows', actual: windows },
-    });
-  }
-  for (let c = 0; c < classes; c++) {
-    if (mode === 'max') {
-      let m = 0;
-      for (let w = from; w < to; w++) m = Math.max(m, probs[w * classes + c]!);
-      out[offset + c] = m;
-    } else if (mode === 'mean') {
-      let s = 0;
-      for (let w = from; w < to; w++) s += probs[w * classes + c]!;
-      out[offset + c] = s / windows;
-    } else if (mode === 'attention') {
-      let maxLogit = Number.NEGATIVE_INFINITY;
-      const logits = new Float64Array(windows);
-      for (let w = 0; w < windows; w++) {
-        const p = Math.min(Math.max(probs[(from + w) * classes + c]!, 1e-7), 1 - 1e-7);
-        logits[w] = Math.log(p / (1 - p));
-        maxLogit = Math.max(maxLogit, logits[w]!);
-      }
-      let num = 0;
-      let den = 0;
-      for (let w = 0; w < windows; w++) {
-        const weight = Math.exp(logits[w]! - maxLogit);
-        num += weight * probs[(from + w) * classes + c]!;
-        den += weight;
-      }
-      out[offset + c] = num / den;
-    } else {
-      checkAggregation(mode);
-    }
-  }
+  aggregateWindowRows(probs, classes, from, to, mode, out, offset);
 }
 
 /**
@@ -154,7 +120,7 @@ export async function* scoreFiles(
   batches: TrainBatchIterable,
   options: ScoreFilesOptions = {},
 ): AsyncGenerator<FileScoreBatch, void, undefined> {
-  const mode = checkAggregation(options.aggregation ?? 'max');
+  const mode = checkWindowAggregation(options.aggregation ?? 'max');
   const maxRows = options.maxRows ?? 64;
   if (!(Number.isInteger(maxRows) && maxRows >= 1)) {
     throw new InvalidArgumentError(`maxRows must be a positive integer, got ${maxRows}.`, {
@@ -190,7 +156,7 @@ export async function* scoreFiles(
     const y = new Float32Array(F * C);
     const ids: string[] = [];
     groups.forEach(([from, to], f) => {
-      aggregateRows(probs, C, from, to, mode, p, f * C);
+      aggregateWindowRows(probs, C, from, to, mode, p, f * C);
       y.set(b.y.data.subarray(from * C, (from + 1) * C), f * C);
       ids.push(b.ids?.[from] ?? String(fileIndex + f));
     });

@@ -3,8 +3,7 @@ import {
   featureSpecOptions,
   type LogMelSpectrogramOptions,
   logMelSpectrogram,
-  modelInputBatch,
-  windowAudio,
+  modelInputWindows,
 } from '@instr/dsp';
 
 /**
@@ -142,6 +141,8 @@ export type ModelWindow = ModelMetadata['window'];
 
 /**
  * What {@link modelWindowInputs} returns.
+ * @deprecated Use `@instr/dsp`'s `modelInputWindows`, whose result is `ModelInputWindows` (`features` for `x`,
+ * plus the window times in seconds).
  * @example
  * ```ts
  * const { x, count, spans }: ModelWindowInputs = modelWindowInputs(y, meta);
@@ -157,13 +158,10 @@ export interface ModelWindowInputs {
 }
 
 /**
- * Every model window of a mono clip **exactly as inference cuts it**: `@instr/dsp`'s `windowAudio` with
- * `round(seconds · sampleRate)` samples every `max(1, round(hopSeconds · sampleRate))` samples and the padding
- * policy of the window (`'drop'` becomes `'repeat'` for a clip shorter than one window, so it still has one),
- * then `modelInputBatch` (log-mel of each window, then `(x − mean) / std`). This is the computation of
- * `@instr/infer`'s `featureWindows` after resampling, so validation during training scores files the way a
- * `Classifier` will (`samples` must already be at `meta.sampleRate`; the pipeline resamples on load).
- *
+ * Every model window of a mono clip **exactly as inference cuts it** — `@instr/dsp`'s `modelInputWindows` for
+ * samples already at `meta.sampleRate` (the pipeline resamples on load), which `@instr/infer` runs too.
+ * @deprecated Call `modelInputWindows(samples, meta.sampleRate, meta)` from `@instr/dsp`; this alias stays for
+ * existing code and returns the same numbers.
  * @throws InvalidArgumentError for a window or hop ≤ 0 s, or a window shorter than one STFT frame.
  * @example
  * ```ts
@@ -177,21 +175,6 @@ export function modelWindowInputs(
   samples: Float32Array,
   meta: Pick<ModelMetadata, 'sampleRate' | 'features' | 'normalization' | 'window'>,
 ): ModelWindowInputs {
-  const { seconds, hopSeconds, padding } = meta.window;
-  if (!(seconds > 0) || !(hopSeconds > 0)) {
-    throw new InvalidArgumentError(`Window length and hop must be > 0 s, got ${seconds} and ${hopSeconds}.`, {
-      details: { key: 'window', actual: { seconds, hopSeconds } },
-    });
-  }
-  const sr = meta.sampleRate;
-  const length = Math.round(seconds * sr);
-  const hop = Math.max(1, Math.round(hopSeconds * sr));
-  // As @instr/infer: 'drop' would leave a clip shorter than one window with nothing to score.
-  const policy = padding === 'drop' && samples.length < length ? 'repeat' : padding;
-  const cut = windowAudio(samples, { length, hop, padding: policy });
-  return {
-    x: modelInputBatch(cut.tensor, meta),
-    count: cut.spans.length,
-    spans: cut.spans.map((s) => ({ start: s.start, end: s.end })),
-  };
+  const r = modelInputWindows(samples, meta.sampleRate, meta);
+  return { x: r.features, count: r.count, spans: r.spans.map((s) => ({ start: s.start, end: s.end })) };
 }

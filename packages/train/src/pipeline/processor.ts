@@ -20,12 +20,11 @@ import {
   type SumMixOptions,
   type Transform,
 } from '@instr/augment';
-import type { ResampleOptions } from '@instr/dsp';
+import { modelInputWindows, type ResampleOptions } from '@instr/dsp';
 import { AudioCache, loadMonoAudio } from '../data/cache.js';
 import {
   logMelFrames,
   type ModelWindow,
-  modelWindowInputs,
   type SegmentPadding,
   segment,
   windowSamples,
@@ -347,9 +346,10 @@ export class ExampleProcessor {
   private cutWindows(wave: Float32Array, L: number, rng: Rng): Float32Array[] {
     const c = this.config;
     if (c.windows === 'model') {
-      // Inference windowing (@instr/dsp windowAudio + modelInputBatch); normalisation is applied by the caller
-      // with the same arithmetic as modelInput, so identity here keeps the result bit-identical.
-      const { x, count } = modelWindowInputs(wave, {
+      // Inference windowing (@instr/dsp modelInputWindows, which @instr/infer runs too; the wave is already at
+      // the model rate). Normalisation is applied by the caller with the same arithmetic as modelInput, so
+      // identity here keeps the result bit-identical.
+      const { features: x, count } = modelInputWindows(wave, c.sampleRate, {
         sampleRate: c.sampleRate,
         features: c.features,
         normalization: { mean: 0, std: 1 },
