@@ -12,8 +12,9 @@ import { InstrumentSet, Tensor } from '@instr/core';
 import { CLASSICAL_FEATURE_NAMES, classicalFeatures } from '@instr/dsp';
 import { readAudioFile } from '@instr/dsp/node';
 import { evaluate, findBestThresholdsPerClass } from '@instr/metrics';
+import { type DatasetItem, loadCsvDataset } from '@instr/train';
 import { Command } from 'commander';
-import { type LabelledFile, readManifest } from './data.js';
+import { cliArgv } from './argv.js';
 import { fitLogistic, predictLogistic } from './logreg.js';
 
 const opts = new Command()
@@ -26,7 +27,7 @@ const opts = new Command()
   .option('--out <dir>', 'output folder', resolve(import.meta.dirname, '../../../artifacts/baseline'))
   .option('--limit <n>', 'use only the first n training clips', Number)
   .option('--C <x>', 'inverse regularisation strength', Number, 1)
-  .parse()
+  .parse(cliArgv())
   .opts<{ corpus: string; dev: string; out: string; limit?: number; C: number }>();
 
 const instruments = InstrumentSet.irmas();
@@ -34,7 +35,7 @@ const K = instruments.size;
 const D = CLASSICAL_FEATURE_NAMES.length;
 
 async function featureMatrix(
-  files: LabelledFile[],
+  files: readonly DatasetItem[],
   what: string,
 ): Promise<{ x: Float64Array; y: Float32Array }> {
   const x = new Float64Array(files.length * D);
@@ -57,9 +58,9 @@ async function featureMatrix(
   return { x, y };
 }
 
-let trainFiles = readManifest(join(opts.corpus, 'manifest.csv'), instruments);
+let trainFiles = (await loadCsvDataset(join(opts.corpus, 'manifest.csv'), { instruments })).items;
 if (opts.limit) trainFiles = trainFiles.slice(0, opts.limit);
-const devFiles = readManifest(join(opts.dev, 'manifest.csv'), instruments);
+const devFiles = (await loadCsvDataset(join(opts.dev, 'manifest.csv'), { instruments })).items;
 const train = await featureMatrix(trainFiles, 'train features');
 const dev = await featureMatrix(devFiles, 'dev features');
 

@@ -1,6 +1,7 @@
 /**
- * Writes docs/model-card.md from the measured artifacts (no hand-copied numbers):
- * <model>/metrics.json and log.jsonl, <baseline>/baseline.json and <corpus>/corpus.json.
+ * Writes docs/model-card.md from the measured artifacts (no hand-copied numbers): the @instr/train run folder
+ * <model> (evaluation.json: dev evaluation of the exported epoch at its tuned thresholds), <baseline>/baseline.json,
+ * <corpus>/corpus.json, the `evaluate --json` output and the shipped model's metadata (its card: the recipe).
  *
  *   pnpm --filter @instr/default-model quantize -- ../../packages/infer/models/default.onnx /work/artifacts/default.int8.onnx
 pnpm --filter @instr/default-model evaluate -- --json /work/artifacts/evaluate.json ../../packages/infer/models/default.onnx /work/artifacts/default.int8.onnx
@@ -11,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { IRMAS_CODES, InstrumentSet } from '@instr/core';
 import { readModelMetadata } from '@instr/infer';
 import { Command } from 'commander';
+import { cliArgv } from './argv.js';
 
 const opts = new Command()
   .option('--model <dir>', 'training output folder', '/work/artifacts/default-model')
@@ -27,7 +29,7 @@ const opts = new Command()
     '/work/artifacts/evaluate.json',
   )
   .option('--out <file>', 'model card', resolve(import.meta.dirname, '../../../docs/model-card.md'))
-  .parse()
+  .parse(cliArgv())
   .opts<{
     model: string;
     baseline: string;
@@ -44,7 +46,8 @@ const evaluated = JSON.parse(readFileSync(opts.evaluation, 'utf8')) as {
 }[];
 const [floatEval, int8Eval] = evaluated;
 
-const metrics = JSON.parse(readFileSync(join(opts.model, 'metrics.json'), 'utf8'));
+/** runFromConfig's evaluation.json: `{ files, bestEpoch, thresholds, summary, perClass }` (@instr/metrics). */
+const metrics = JSON.parse(readFileSync(join(opts.model, 'evaluation.json'), 'utf8'));
 const baseline = JSON.parse(readFileSync(join(opts.baseline, 'baseline.json'), 'utf8'));
 /** The parts of a corpus build's corpus.json (written by tools/corpus) that the card uses. */
 interface CorpusJson {
@@ -128,7 +131,7 @@ window, the maximum over windows per clip, and a per-class threshold.
 | file | \`packages/infer/models/default.onnx\` (${(statSync(opts.shipped).size / 1e6).toFixed(2)} MB) |
 | input | log-mel, ${meta.features.nMels} slaney mels, n_fft ${meta.features.nFft}, hop ${meta.features.hopLength}, ${meta.sampleRate} Hz, dB (ref 1, top_db 80), normalised (x − ${f(meta.normalization.mean, 2)}) / ${f(meta.normalization.std, 2)} |
 | network | ${card.recipe.model} |
-| training | ${card.recipe.optimizer}; peak lr ${card.recipe.lr}, ${card.recipe.epochs} epochs (best: ${card.bestEpoch}), batch ${card.recipe.batch}; ${card.recipe.augmentation}; seed ${card.recipe.seed} |
+| training | \`@instr/train\` \`runFromConfig\` on ${card.recipe.config ?? 'the recipe'}: ${card.recipe.optimizer}; peak lr ${card.recipe.lr}${card.recipe.schedule ? ` (${card.recipe.schedule})` : ''}, ${card.recipe.epochs} epochs (best: ${card.bestEpoch}, selected on dev mAP), batch ${card.recipe.batch}; ${card.recipe.augmentation}; seed ${card.recipe.seed} |
 
 ## Data
 - **Training**: ${corpus.clips} generated clips of 3 s at ${meta.sampleRate} Hz built by \`tools/corpus\`
@@ -164,7 +167,8 @@ ${int8Eval ? `The int8 weights-only variant (\`quantizeModelFile\`, per-channel 
 ## Reproduce
 \`\`\`bash
 ${buildCommands}
-pnpm --filter @instr/default-model train -- --corpus ${opts.corpus.join(' ')} --out /work/artifacts/default-model --epochs ${card.recipe.epochs}
+pnpm --filter @instr/default-model train -- --corpus ${opts.corpus.join(' ')} --out /work/artifacts/default-model --epochs ${card.recipe.epochs} --seed ${card.recipe.seed}
+cp /work/artifacts/default-model/model.onnx packages/infer/models/default.onnx
 pnpm --filter @instr/default-model baseline -- --corpus /work/corpus --out /work/artifacts/baseline
 pnpm --filter @instr/default-model quantize -- ../../packages/infer/models/default.onnx /work/artifacts/default.int8.onnx
 pnpm --filter @instr/default-model evaluate -- --json /work/artifacts/evaluate.json ../../packages/infer/models/default.onnx /work/artifacts/default.int8.onnx

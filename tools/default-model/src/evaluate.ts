@@ -10,18 +10,19 @@ import { InstrumentSet, Tensor } from '@instr/core';
 import { readAudioFile } from '@instr/dsp/node';
 import { loadClassifier } from '@instr/infer';
 import { averagePrecisionScore, f1Score } from '@instr/metrics';
+import { loadCsvDataset } from '@instr/train';
 import { Command } from 'commander';
-import { readManifest } from './data.js';
+import { cliArgv } from './argv.js';
 
 const program = new Command()
   .argument('<models...>', 'ONNX model files')
   .option('--json <file>', 'also write the results to this JSON file')
   .option('--dev <dir>', 'validation folder', resolve(import.meta.dirname, '../../../../shared/data/dev'))
-  .parse();
+  .parse(cliArgv());
 const { dev, json } = program.opts<{ dev: string; json?: string }>();
 const results: Record<string, unknown>[] = [];
 const instruments = InstrumentSet.irmas();
-const files = readManifest(`${dev}/manifest.csv`, instruments);
+const { items: files } = await loadCsvDataset(`${dev}/manifest.csv`, { instruments });
 const audios = await Promise.all(files.map((f) => readAudioFile(f.path)));
 const truth = new Tensor(
   'float32',

@@ -4,8 +4,9 @@
  *   pnpm --filter @instr/default-model quantize -- ../../packages/infer/models/default.onnx ../../packages/infer/models/default.int8.onnx
  */
 import { quantizeModelFile } from '@instr/models/node';
+import { cliArgv } from './argv.js';
 
-const [input, output] = process.argv.slice(2);
+const [input, output] = cliArgv().slice(2);
 if (!input || !output) {
   console.error('usage: quantize <model.onnx> <model.int8.onnx>');
   process.exit(2);
