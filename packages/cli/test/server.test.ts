@@ -265,6 +265,19 @@ describe('HTTP service (fastify.inject)', () => {
       payload: { dataset: 'escape/manifest.csv' },
     });
     expect(link.statusCode).toBe(403);
+    // A manifest inside the roots must not reach audio outside them (relative, absolute or via a link).
+    copyFileSync(join(dataRoot, 'set', 'clip000.wav'), join(outside, 'secret.wav'));
+    for (const [name, entry] of [
+      ['up.csv', '../../outside/secret.wav'],
+      ['absolute.csv', join(outside, 'secret.wav')],
+      ['linked.csv', '../escape/secret.wav'],
+    ] as const) {
+      writeFileSync(join(dataRoot, 'set', name), `file,labels\nclip000.wav,tone\n${entry},tone\n`);
+      const r = await app.inject({ method: 'POST', url: '/evaluate', payload: { dataset: `set/${name}` } });
+      expect(r.statusCode, name).toBe(403);
+      expect(r.json().error.code).toBe('FORBIDDEN_PATH');
+      expect(r.json().error.message).toContain('secret.wav');
+    }
     const missing = await app.inject({
       method: 'POST',
       url: '/evaluate',
@@ -305,8 +318,10 @@ describe.skipIf(!sharedDir)('HTTP service /evaluate on real audio (needs ../shar
     const directMean = await evaluateDataset(classifier, items, { threshold: 0.4, aggregation: 'mean' });
     await classifier.dispose();
     expect(direct.skipped).toBe(0);
-    const pooled = await createServer({ dataRoots: [root], appDir: false });
-    const local = await createServer({ dataRoots: [root], appDir: false, workers: 0 });
+    // The audio must lie under a data root too: the shared dev folder is the second root.
+    const dataRoots = [root, sharedPath('data', 'dev')];
+    const pooled = await createServer({ dataRoots, appDir: false });
+    const local = await createServer({ dataRoots, appDir: false, workers: 0 });
     try {
       const evaluate = (app: FastifyInstance, extra: Record<string, unknown> = {}) =>
         app.inject({ method: 'POST', url: '/evaluate', payload: { dataset: 'dev.csv', ...extra } });

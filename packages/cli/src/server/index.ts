@@ -528,6 +528,16 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     },
   );
 
+  const inside = (root: string, p: string) => {
+    const rel = relative(root, p);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  };
+  let realRootsCache: Promise<string[]> | undefined;
+  const realRoots = () => {
+    realRootsCache ??= Promise.all(roots.map((r) => realpath(r).catch(() => r)));
+    return realRootsCache;
+  };
+
   /** Resolves a dataset path inside one of the roots; refuses anything that escapes them (also via symlinks). */
   const datasetPath = async (input: string): Promise<string> => {
     if (typeof input !== 'string' || input === '' || input.includes('\0')) {
@@ -540,10 +550,6 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
         'This server has no data roots; start it with --data-root.',
         { dataset: input },
       );
-    const inside = (root: string, p: string) => {
-      const rel = relative(root, p);
-      return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-    };
     const candidates = roots.map((r) => [r, isAbsolute(input) ? resolve(input) : resolve(r, input)] as const);
     const lexical = candidates.filter(([r, p]) => inside(r, p));
     if (lexical.length === 0) {
@@ -572,6 +578,23 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     throw new ServiceError(404, 'NOT_FOUND', `No dataset "${input}" under the data roots.`, {
       dataset: input,
     });
+  };
+
+  /**
+   * Refuses (403) an audio file a dataset lists that lies outside the roots, lexically or through a link.
+   * Missing files pass: the evaluation reports them as skipped, as `instr eval` does.
+   */
+  const fileInsideRoots = async (file: string, dataset: string): Promise<void> => {
+    const refuse = (how: string) =>
+      new ServiceError(403, 'FORBIDDEN_PATH', `The dataset "${dataset}" lists "${file}", ${how}.`, {
+        dataset,
+        file,
+      });
+    const p = resolve(file);
+    if (!roots.some((r) => inside(r, p))) throw refuse("which is outside the server's data roots");
+    const real = await realpath(p).catch(() => undefined);
+    if (real && !(await realRoots()).some((r) => inside(r, real)))
+      throw refuse('which leaves the data roots through a link');
   };
 
   app.post<{
@@ -616,6 +639,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
         queue,
         async (signal) => {
           const items = await loadEvalDataset(path);
+          // A manifest may list absolute or `../` paths: every audio file must resolve inside the roots too.
+          for (const item of items) await fileInsideRoots(item.file, body.dataset);
           const entry = await registry.entry(body.model ?? 'default');
           // Loading fails the request (500 MODEL), as before; a file that fails is skipped.
           await ensureLoaded(entry.path);
