@@ -1,5 +1,12 @@
 import { type Audio, InvalidArgumentError } from '@instr/core';
-import type { ClassificationResult, ClassifyOptions, Classifier, InstrumentScore } from './classifier.js';
+import {
+  type ClassificationResult,
+  type ClassifyOptions,
+  type Classifier,
+  type InstrumentScore,
+  resolveThresholds,
+  type TimelineEntry,
+} from './classifier.js';
 
 /** A model and its weight in an ensemble (the reference UI's sliders). */
 export interface EnsembleMember {
@@ -11,7 +18,11 @@ export interface EnsembleMember {
 /**
  * Classifies with several models and combines their clip-level probabilities by a weighted mean.
  * All members must share the instrument set (same codes, same order). Thresholds default to the
- * weighted mean of the members' thresholds; `options.thresholds` overrides them.
+ * weighted mean of the members' thresholds; `options.thresholds` overrides them (validated as by
+ * `classify`). `topK` applies to the combined ranking. The timeline is the weighted mean of the members'
+ * window probabilities when their windows coincide (same window length and hop); members with other
+ * windows keep their own timelines in `members`, and the combined one follows the heaviest member's windows,
+ * averaging only the members that share them.
  *
  * @example
  * ```ts
@@ -42,29 +53,43 @@ export async function classifyEnsemble(
   }
   const total = members.reduce((s, m) => s + m.weight, 0);
   if (total <= 0) throw new InvalidArgumentError('At least one ensemble weight must be positive.');
-  const { thresholds, ...perModel } = options;
+  const { thresholds, topK, ...perModel } = options;
+  if (topK !== undefined && !(Number.isInteger(topK) && topK > 0)) {
+    throw new InvalidArgumentError(`topK must be a positive integer, got ${topK}.`, {
+      details: { key: 'topK' },
+    });
+  }
+  // Members rank every class (no topK), so each class has every member's probability.
   const results = await Promise.all(members.map((m) => m.classifier.classify(audio, perModel)));
+  const weights = members.map((m) => m.weight / total);
   const codes = first.codes;
-  const prob = (r: ClassificationResult, code: string) => r.instruments.find((s) => s.code === code)!;
+  const byCode = results.map((r) => new Map(r.instruments.map((s) => [s.code, s])));
+  const probability = codes.map((c) =>
+    results.reduce((p, _, k) => p + weights[k]! * byCode[k]!.get(c)!.probability, 0),
+  );
+  const meanThresholds = codes.map((c) =>
+    results.reduce((t, _, k) => t + weights[k]! * byCode[k]!.get(c)!.threshold, 0),
+  );
+  const threshold = resolveThresholds(thresholds, meanThresholds, first);
   const scores: InstrumentScore[] = codes.map((code, i) => {
     const inst = first.instruments[i]!;
-    let p = 0;
-    let t = 0;
-    results.forEach((r, k) => {
-      const w = members[k]!.weight / total;
-      p += w * prob(r, code).probability;
-      t += w * prob(r, code).threshold;
-    });
-    const threshold = resolveOne(thresholds, code, i, t);
-    return { code, name: inst.name, family: inst.family, probability: p, threshold, present: p >= threshold };
+    const p = probability[i]!;
+    return {
+      code,
+      name: inst.name,
+      family: inst.family,
+      probability: p,
+      threshold: threshold[i]!,
+      present: p >= threshold[i]!,
+    };
   });
   const ranked = [...scores].sort((a, b) => b.probability - a.probability);
   return {
     ...(options.source ? { source: options.source } : {}),
     duration: results[0]!.duration,
     labels: scores.filter((s) => s.present).map((s) => s.code),
-    instruments: options.topK ? ranked.slice(0, options.topK) : ranked,
-    timeline: results[0]!.timeline,
+    instruments: topK ? ranked.slice(0, topK) : ranked,
+    timeline: combinedTimeline(results, weights, codes),
     model: {
       name: `ensemble(${results.map((r) => r.model.name).join(', ')})`,
       sampleRate: results[0]!.model.sampleRate,
@@ -73,14 +98,26 @@ export async function classifyEnsemble(
   };
 }
 
-function resolveOne(
-  option: ClassifyOptions['thresholds'],
-  code: string,
-  index: number,
-  fallback: number,
-): number {
-  if (option === undefined) return fallback;
-  if (typeof option === 'number') return option;
-  if (Array.isArray(option)) return option[index] ?? fallback;
-  return (option as Record<string, number>)[code] ?? fallback;
+/** Weighted mean of the timelines of the members whose windows equal the heaviest member's. */
+function combinedTimeline(
+  results: readonly ClassificationResult[],
+  weights: readonly number[],
+  codes: readonly string[],
+): TimelineEntry[] {
+  const lead = weights.indexOf(Math.max(...weights));
+  const base = results[lead]!.timeline;
+  const same = (t: readonly TimelineEntry[]) =>
+    t.length === base.length && t.every((e, w) => e.start === base[w]!.start && e.end === base[w]!.end);
+  const group = results.flatMap((r, k) => (same(r.timeline) ? [k] : []));
+  const sum = group.reduce((s, k) => s + weights[k]!, 0);
+  return base.map((entry, w) => ({
+    start: entry.start,
+    end: entry.end,
+    probabilities: Object.fromEntries(
+      codes.map((c) => [
+        c,
+        group.reduce((p, k) => p + (weights[k]! / sum) * results[k]!.timeline[w]!.probabilities[c]!, 0),
+      ]),
+    ),
+  }));
 }

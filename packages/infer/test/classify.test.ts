@@ -12,7 +12,14 @@ import {
   UnknownInstrumentError,
 } from '@instr/core';
 import { writeWavFile } from '@instr/dsp/node';
-import { classifyEnsemble, loadClassifier, readModelMetadata, StreamingClassifier } from '@instr/infer';
+import {
+  type ClassificationResult,
+  type ClassifyOptions,
+  classifyEnsemble,
+  loadClassifier,
+  readModelMetadata,
+  StreamingClassifier,
+} from '@instr/infer';
 import { describe, expect, it } from 'vitest';
 import { synthClip } from '../scripts/make-test-model.js';
 
@@ -170,6 +177,53 @@ describe('loadClassifier and classify (small trained test model)', () => {
       expect(both.instruments.find((x) => x.code === s.code)!.probability).toBeCloseTo(s.probability, 6);
     }
     expect(both.members).toHaveLength(2);
+
+    // A second member that squares every probability (window and clip), so the mean is checkable.
+    const square = (r: ClassificationResult): ClassificationResult => ({
+      ...r,
+      instruments: r.instruments.map((x) => ({ ...x, probability: x.probability ** 2, threshold: 0.2 })),
+      timeline: r.timeline.map((e) => ({
+        ...e,
+        probabilities: Object.fromEntries(Object.entries(e.probabilities).map(([c, p]) => [c, p ** 2])),
+      })),
+    });
+    const squared = Object.create(b, {
+      classify: { value: async (x: typeof audio, o: ClassifyOptions) => square(await b.classify(x, o)) },
+    });
+    const mixed = await classifyEnsemble(
+      [
+        { classifier: a, weight: 3 },
+        { classifier: squared, weight: 1 },
+      ],
+      audio,
+      { topK: 2 },
+    );
+    const expected = single.instruments
+      .map((s) => ({
+        code: s.code,
+        p: 0.75 * s.probability + 0.25 * s.probability ** 2,
+        t: 0.75 * s.threshold + 0.05,
+      }))
+      .sort((x, y) => y.p - x.p);
+    expect(mixed.instruments.map((x) => x.code)).toEqual(expected.slice(0, 2).map((x) => x.code));
+    mixed.instruments.forEach((x, i) => {
+      expect(x.probability).toBeCloseTo(expected[i]!.p, 12);
+      expect(x.threshold).toBeCloseTo(expected[i]!.t, 12);
+    });
+    expect(mixed.timeline).toHaveLength(single.timeline.length);
+    mixed.timeline.forEach((e, w) => {
+      for (const [c, p] of Object.entries(single.timeline[w]!.probabilities)) {
+        expect(e.probabilities[c]).toBeCloseTo(0.75 * p + 0.25 * p ** 2, 12);
+      }
+    });
+    for (const thresholds of [1.5, [0.5], { xyz: 0.5 }]) {
+      await expect(
+        classifyEnsemble([{ classifier: a, weight: 1 }], audio, { thresholds } as ClassifyOptions),
+      ).rejects.toThrow();
+    }
+    await expect(classifyEnsemble([{ classifier: a, weight: 1 }], audio, { topK: 0 })).rejects.toThrow(
+      InvalidArgumentError,
+    );
     await expect(classifyEnsemble([], audio)).rejects.toThrow(InvalidArgumentError);
     await expect(classifyEnsemble([{ classifier: a, weight: -1 }], audio)).rejects.toThrow(
       InvalidArgumentError,
