@@ -61,3 +61,34 @@ describe('runFromConfig: mixup, warmup-cosine, augmentation module export and op
     expect(r.best?.metric).toBe('val/map');
   }, 120_000);
 });
+
+describe('runFromConfig: several training datasets', () => {
+  it('joins two corpora whose relative file names collide (ids prefixed by their dataset key)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'instr-cfg-two-'));
+    writeSynthDataset(join(dir, 'a'), 12, 1);
+    writeSynthDataset(join(dir, 'b'), 12, 2);
+    const config = {
+      name: 'two-corpora',
+      outDir: 'run',
+      seed: 1,
+      instruments: synthInstruments.toJSON(),
+      data: {
+        train: [
+          { type: 'csv', path: 'a/manifest.csv' },
+          { type: 'csv', path: 'b/manifest.csv' },
+        ],
+        valFraction: 0.25,
+        batchSize: 6,
+        workers: 0,
+      },
+      features: { sampleRate: 16000, nFft: 512, hopLength: 256, nMels: 32 },
+      window: { seconds: 1, hopSeconds: 0.5 },
+      model: { type: 'simple-cnn', channels: [4], hidden: 8 },
+      loop: { epochs: 1, quiet: true },
+      export: { report: false },
+    };
+    writeFileSync(join(dir, 'train.json'), JSON.stringify(config));
+    const r = await runFromConfig(join(dir, 'train.json'), {}, { log: () => {} });
+    expect(r.trainSize + r.valSize).toBe(24);
+  }, 120_000);
+});

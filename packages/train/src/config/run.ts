@@ -96,7 +96,15 @@ async function loadAll(
   const sets = await Promise.all(
     list.map((d, i) => loadOne(d, base, instruments, Array.isArray(v) ? `${key}.${i}` : key)),
   );
-  return sets.length === 1 ? sets[0]! : concatDatasets(sets, key);
+  if (sets.length === 1) return sets[0]!;
+  // Two corpora built by the same tool both have `clips/000000.wav`: when ids collide, every id is
+  // prefixed by its dataset's key (`data.train.1:clips/000000.wav`) so that reports still name the source.
+  const seen = new Set<string>();
+  const collide = sets.some((d) => d.items.some((it) => seen.size === seen.add(it.id).size));
+  return concatDatasets(
+    collide ? sets.map((d, i) => d.map((it) => ({ ...it, id: `${key}.${i}:${it.id}` }))) : sets,
+    key,
+  );
 }
 
 /**
