@@ -53,13 +53,17 @@ describe('train(): resumable after SIGKILL', () => {
     const a = mkdtempSync(join(tmpdir(), 'instr-train-a-'));
     const b = mkdtempSync(join(tmpdir(), 'instr-train-b-'));
     const full = await run([a, '0', '0']);
-    expect(full.out).toContain('done');
+    expect(full.out).toContain('child finished');
     // 12 steps per epoch; kill during epoch 2 (after the unfreeze), after the step-10 checkpoint
     const killed = await run([b, '0', '1'], (dir) => stepsLogged(dir) >= 19);
     expect(killed.signal).toBe('SIGKILL');
     expect(stepsLogged(b)).toBeLessThan(36);
     const resumed = await run([b, '1', '0']);
-    expect(resumed.out).toContain('done');
+    expect(resumed.out).toContain('child finished');
+    // no terminal: progress comes as plain lines (a tenth of an epoch each, then a summary per epoch)
+    expect(full.out).toMatch(/^epoch 1\/3 batch \d+\/12 loss \d\.\d{4}/m);
+    expect(full.out).toMatch(/^epoch 3\/3 done: train\/loss \d\.\d{4}, val\/\w+ \d\.\d{4}/m);
+    expect(resumed.out).not.toMatch(/^epoch 1\/3/m);
     const wa = weights(a);
     const wb = weights(b);
     expect(wb.step).toBe(wa.step);
@@ -85,11 +89,11 @@ describe('train(): gradient accumulation', () => {
     const a = mkdtempSync(join(tmpdir(), 'instr-acc-a-'));
     const b = mkdtempSync(join(tmpdir(), 'instr-acc-b-'));
     const full = await run([a, '0', '0', '3']);
-    expect(full.out).toContain('done');
+    expect(full.out).toContain('child finished');
     const killed = await run([b, '0', '1', '3'], (dir) => stepsLogged(dir) >= 20);
     expect(killed.signal).toBe('SIGKILL');
     const resumed = await run([b, '1', '0', '3']);
-    expect(resumed.out).toContain('done');
+    expect(resumed.out).toContain('child finished');
     const wa = weights(a);
     const wb = weights(b);
     expect(wa.step).toBe(12);
@@ -188,12 +192,12 @@ describe('train(): batch mixup', () => {
     const b = mkdtempSync(join(tmpdir(), 'instr-mix-b-'));
     const plain = mkdtempSync(join(tmpdir(), 'instr-mix-plain-'));
     const full = await run([a, '0', '0', '1', 'mix']);
-    expect(full.out).toContain('done');
+    expect(full.out).toContain('child finished');
     const killed = await run([b, '0', '1', '1', 'mix'], (dir) => stepsLogged(dir) >= 19);
     expect(killed.signal).toBe('SIGKILL');
     expect(stepsLogged(b)).toBeLessThan(36);
     const resumed = await run([b, '1', '0', '1', 'mix']);
-    expect(resumed.out).toContain('done');
+    expect(resumed.out).toContain('child finished');
     const wa = weights(a);
     const wb = weights(b);
     expect(wa.step).toBe(36);
@@ -210,7 +214,7 @@ describe('train(): batch mixup', () => {
     expect(runJson.mixup).toEqual({ alpha: 0.4, p: 0.5, labels: 'mix' });
     expect(runJson.schedule).toEqual({ type: 'warmup-cosine', warmupEpochs: 1, final: 0.01 });
     // The same run with labels 'max' (union targets instead of λ-mixed ones) ends with other weights.
-    expect((await run([plain, '0', '0', '1', 'max'])).out).toContain('done');
+    expect((await run([plain, '0', '0', '1', 'max'])).out).toContain('child finished');
     const wp = weights(plain);
     let diff = 0;
     for (const [name, t] of wa.tensors) {

@@ -364,6 +364,18 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           hideCursor: true,
         })
       : undefined;
+  // Without a terminal (nohup, CI logs) the bar is invisible: plain lines every tenth of an epoch instead.
+  const lines = !o.quiet && !bar;
+  const started = Date.now();
+  const stepsAtStart = st.epoch * spe + st.batchInEpoch;
+  const progressLine = (epoch: number, batch: number, loss: string) => {
+    const done = epoch * spe + batch - stepsAtStart;
+    const left = o.epochs * spe - (epoch * spe + batch);
+    const eta = done > 0 ? ((Date.now() - started) / done) * left : Number.NaN;
+    process.stderr.write(
+      `epoch ${epoch + 1}/${o.epochs} batch ${batch}/${spe} loss ${loss}${Number.isFinite(eta) ? ` eta ${formatMinutes(eta)}` : ''}\n`,
+    );
+  };
 
   try {
     while (st.epoch < o.epochs && !st.stopped) {
@@ -397,6 +409,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         }
         o.onStep?.({ epoch, step, loss: r.loss, lr });
         bar?.update(st.batchInEpoch, { loss: r.loss.toFixed(4), lr: lr.toExponential(2) });
+        if (lines && st.batchInEpoch % Math.max(1, Math.round(spe / 10)) === 0)
+          progressLine(epoch, st.batchInEpoch, (st.lossSum / st.lossCount).toFixed(4));
         if (o.checkpointEverySteps && updated && step % o.checkpointEverySteps === 0 && st.batchInEpoch < spe)
           await save(paths.last);
       }
@@ -463,6 +477,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       await appendFile(paths.log, `${JSON.stringify({ type: 'epoch', ...record })}\n`);
       await writeFileAtomic(paths.csv, toCsv(st.history));
       await o.onEpoch?.(record);
+      if (lines) {
+        process.stderr.write(
+          `epoch ${epoch + 1}/${o.epochs} done: train/loss ${record['train/loss'].toFixed(4)}, ${monitor} ${value.toFixed(4)}${improved ? ' (best)' : ''}\n`,
+        );
+      }
     }
   } finally {
     bar?.stop();
@@ -504,4 +523,10 @@ export function toCsv(history: readonly Record<string, number>[]): string {
   const esc = (k: string) => (/[",\n]/.test(k) ? `"${k.replace(/"/g, '""')}"` : k);
   const rows = history.map((r) => keys.map((k) => (r[k] === undefined ? '' : String(r[k]))).join(','));
   return `${keys.map(esc).join(',')}\n${rows.join('\n')}\n`;
+}
+
+/** `12 min` / `1 h 05 min` for progress lines. */
+function formatMinutes(ms: number): string {
+  const m = Math.round(ms / 60_000);
+  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }

@@ -23,7 +23,7 @@ await train({
   checkpointEverySteps: accumulate ? 2 : 5,
   accumulate: accumulate && accumulate !== '1' ? Number(accumulate) : undefined,
   resume: resume === '1',
-  quiet: true,
+  quiet: false, // stderr is a pipe: plain progress lines, checked by the resume test
   seed: 9,
   sessionOptions: { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' },
   onStep:
@@ -34,4 +34,4 @@ await train({
         }
       : undefined,
 });
-console.log('done');
+console.log('child finished');
