@@ -22,14 +22,46 @@ import { classifierFromBytes, type LoadOptions } from './load.js';
 
 export * from './shared.js';
 
-/** Path of the model that ships with the package (used when `loadClassifier` gets no model). */
-export function defaultModelPath(): string {
-  return fileURLToPath(new URL('../models/default.onnx', import.meta.url));
+/**
+ * `file:` URL of the model that ships with the package, `models/default.onnx` (the browser entry has the
+ * same function, there an http(s) URL that bundlers rewrite). In Node, {@link defaultModelPath} is
+ * usually handier.
+ * @example
+ * ```ts
+ * import { defaultModelUrl } from '@instr/infer';
+ * console.log(defaultModelUrl().href); // file:///…/node_modules/@instr/infer/models/default.onnx
+ * ```
+ */
+export function defaultModelUrl(): URL {
+  return new URL('../models/default.onnx', import.meta.url);
 }
 
 /**
- * Loads a model: a path to an `.onnx` file, its bytes, or nothing for the shipped default model.
+ * Path of the model that ships with the package (used when `loadClassifier` gets no model). Node only.
+ * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises';
+ * import { defaultModelPath, readModelMetadata } from '@instr/infer';
+ * const meta = readModelMetadata(new Uint8Array(await readFile(defaultModelPath())));
+ * console.log(meta.name); // instr-default-cnn
+ * ```
+ */
+export function defaultModelPath(): string {
+  return fileURLToPath(defaultModelUrl());
+}
+
+/**
+ * Loads a model: a path to an `.onnx` file, its bytes, or nothing for the shipped default model — the
+ * same call as in browsers (where a model is a URL, a `Blob` or bytes).
  * @throws {@link IOError} if the file cannot be read, {@link ModelError} if it is not an instr model.
+ * @example
+ * ```ts
+ * import { loadClassifier } from '@instr/infer';
+ *
+ * const classifier = await loadClassifier(); // the shipped default model
+ * const mine = await loadClassifier('my-model.onnx', { sessionOptions: { intraOpNumThreads: 1 } });
+ * console.log((await classifier.classifyFile('song.flac')).labels);
+ * ```
  */
 export async function loadClassifier(
   model?: string | Uint8Array,
@@ -57,9 +89,23 @@ export async function loadClassifier(
   return classifierFromBytes(ort, bytes, options, path ?? 'model bytes', NodeClassifier);
 }
 
-/** A {@link Classifier} that can also read files. */
+/**
+ * A {@link Classifier} that can also read files; what the Node entry's `loadClassifier` returns.
+ * @example
+ * ```ts
+ * const classifier: NodeClassifier = await loadClassifier();
+ * const result = await classifier.classifyFile('song.flac', { topK: 3 });
+ * console.log(result.source, result.labels); // song.flac ['voi']
+ * ```
+ */
 export class NodeClassifier extends Classifier {
-  /** Decodes an audio file (WAV, FLAC, MP3, Ogg) and classifies it; errors name the file. */
+  /**
+   * Decodes an audio file (WAV, FLAC, MP3, Ogg) and classifies it; errors name the file.
+   * @example
+   * ```ts
+   * const { labels, timeline } = await classifier.classifyFile('song.flac');
+   * ```
+   */
   async classifyFile(path: string, options: ClassifyOptions = {}): Promise<ClassificationResult> {
     const audio = await readAudioFile(path);
     return this.classify(audio, { source: path, ...options });
