@@ -13,7 +13,14 @@ import { type Aggregation, aggregateWindows, sigmoidInPlace } from './aggregate.
 import { type FeatureWindows, featureWindows } from './features.js';
 import type { OrtRuntime } from './runtime.js';
 
-/** Options of {@link Classifier.classify}; defaults come from the model's metadata. */
+/**
+ * Options of {@link Classifier.classify}; defaults come from the model's metadata.
+ * @example
+ * ```ts
+ * const options: ClassifyOptions = { hopSeconds: 0.5, aggregation: 'mean', thresholds: { voi: 0.3 }, topK: 3 };
+ * const result = await classifier.classify(audio, options);
+ * ```
+ */
 export interface ClassifyOptions {
   /** Window length in seconds (default: the model's). */
   windowSeconds?: number;
@@ -33,7 +40,14 @@ export interface ClassifyOptions {
   source?: string;
 }
 
-/** One instrument's clip-level result. */
+/**
+ * One instrument's clip-level result (an entry of {@link ClassificationResult.instruments}).
+ * @example
+ * ```ts
+ * const top: InstrumentScore = result.instruments[0]!;
+ * console.log(top); // { code: 'voi', name: 'Human voice', family: 'voice', probability: 0.93, threshold: 0.42, present: true }
+ * ```
+ */
 export interface InstrumentScore {
   code: string;
   name: string;
@@ -43,7 +57,14 @@ export interface InstrumentScore {
   present: boolean;
 }
 
-/** One model window of the timeline. */
+/**
+ * One model window of the timeline (an entry of {@link ClassificationResult.timeline}).
+ * @example
+ * ```ts
+ * const loudest = (w: TimelineEntry) => Math.max(...Object.values(w.probabilities));
+ * for (const w of result.timeline) console.log(`${w.start.toFixed(1)}–${w.end.toFixed(1)} s`, w.probabilities.voi, loudest(w));
+ * ```
+ */
 export interface TimelineEntry {
   /** Start and end in seconds of the original audio (end is clipped to its duration). */
   start: number;
@@ -52,7 +73,14 @@ export interface TimelineEntry {
   probabilities: Record<string, number>;
 }
 
-/** What {@link Classifier.classify} returns. */
+/**
+ * What {@link Classifier.classify} returns: plain data (JSON-serialisable, `postMessage`-able).
+ * @example
+ * ```ts
+ * const result: ClassificationResult = await classifier.classify(audio, { source: 'take 3' });
+ * console.log(result.source, result.duration, result.labels, result.model.name); // take 3 12.5 ['pia'] instr-default-cnn
+ * ```
+ */
 export interface ClassificationResult {
   source?: string;
   /** Duration of the input in seconds. */
@@ -206,7 +234,18 @@ function audioDurationOf(audio: Audio): number {
   return (audio.channels[0]?.length ?? 0) / audio.sampleRate;
 }
 
-/** Resolves a thresholds option against the model's defaults. */
+/**
+ * Resolves a `thresholds` option (one number, one per class, or `{ code: t }` for some codes) against the
+ * model's defaults: one threshold per class in the model's order.
+ * @throws {@link InvalidArgumentError} for a value outside [0, 1] or an array of the wrong length,
+ * {@link UnknownInstrumentError} for a code the model does not have.
+ * @example
+ * ```ts
+ * const { metadata, instruments } = classifier;
+ * resolveThresholds({ voi: 0.3 }, metadata.thresholds, instruments); // the model's, with voi's replaced by 0.3
+ * resolveThresholds(0.5, metadata.thresholds, instruments); // [0.5, 0.5, …]
+ * ```
+ */
 export function resolveThresholds(
   option: ClassifyOptions['thresholds'],
   defaults: readonly number[],

@@ -8,7 +8,14 @@ import {
   type TimelineEntry,
 } from './classifier.js';
 
-/** A model and its weight in an ensemble (the reference UI's sliders). */
+/**
+ * A model and its weight in an ensemble (the reference UI's sliders).
+ * @example
+ * ```ts
+ * const members: EnsembleMember[] = [{ classifier: a, weight: 2 }, { classifier: b, weight: 1 }];
+ * const result = await classifyEnsemble(members, audio);
+ * ```
+ */
 export interface EnsembleMember {
   classifier: Classifier;
   /** Non-negative weight; weights are normalised to sum to 1. */

@@ -4,13 +4,31 @@ import { Classifier } from './classifier.js';
 import { readModelMetadata } from './onnx-metadata.js';
 import type { OrtRuntime } from './runtime.js';
 
-/** Options of `loadClassifier`. */
+/**
+ * Options of `loadClassifier` (both entries).
+ * @example
+ * ```ts
+ * // One ONNX Runtime thread, e.g. one classifier per worker thread:
+ * const options: LoadOptions = { sessionOptions: { intraOpNumThreads: 1, interOpNumThreads: 1 } };
+ * const classifier = await loadClassifier(undefined, options);
+ * ```
+ */
 export interface LoadOptions {
   /** onnxruntime session options (threads, execution providers…). Default: all cores, CPU / wasm. */
   sessionOptions?: InferenceSession.SessionOptions;
 }
 
-/** Creates a classifier from model bytes on a given runtime. @internal */
+/**
+ * Creates a classifier from model bytes on a given onnxruntime module: what both entries'
+ * `loadClassifier` call. Rarely needed directly (e.g. to run the browser runtime in Node for a test).
+ * @throws {@link ModelError} if the bytes are not an instr model or onnxruntime cannot load them.
+ * @example
+ * ```ts
+ * import * as ort from 'onnxruntime-web';
+ * const classifier = await classifierFromBytes(ort, bytes, {}, 'my-model.onnx');
+ * ```
+ * @internal
+ */
 export async function classifierFromBytes<C extends Classifier = Classifier>(
   runtime: OrtRuntime,
   bytes: Uint8Array,

@@ -5,6 +5,11 @@ import protobuf from 'protobufjs/minimal.js';
  * Reads the `metadata_props` of an ONNX model (ModelProto field 14) without loading the graph.
  * onnxruntime's JavaScript API does not expose them, so we walk the protobuf wire format.
  * @throws {@link ModelError} if the bytes are not a protobuf-encoded ONNX model.
+ * @example
+ * ```ts
+ * const props = readOnnxMetadataProps(new Uint8Array(await readFile('my-model.onnx')));
+ * console.log(Object.keys(props)); // ['instr.metadata', …]
+ * ```
  */
 export function readOnnxMetadataProps(bytes: Uint8Array): Record<string, string> {
   const props: Record<string, string> = {};
@@ -37,6 +42,11 @@ export function readOnnxMetadataProps(bytes: Uint8Array): Record<string, string>
 /**
  * The instr metadata of a model file.
  * @throws {@link ModelError} when the model carries none; `ConfigError` when it is malformed.
+ * @example
+ * ```ts
+ * const meta = readModelMetadata(new Uint8Array(await readFile(defaultModelPath())));
+ * console.log(meta.name, meta.sampleRate, meta.instruments.length); // instr-default-cnn 22050 11
+ * ```
  */
 export function readModelMetadata(bytes: Uint8Array): ModelMetadata {
   const json = readOnnxMetadataProps(bytes)[MODEL_METADATA_KEY];

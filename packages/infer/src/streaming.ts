@@ -8,13 +8,27 @@ import {
 } from './classifier.js';
 import type { FeatureWindows } from './features.js';
 
-/** Options of {@link StreamingClassifier}. */
+/**
+ * Options of {@link StreamingClassifier}: those of `classify` except `batchSize`, plus the stream's rate.
+ * @example
+ * ```ts
+ * const options: StreamingOptions = { sampleRate: 48000, hopSeconds: 1, thresholds: { voi: 0.3 } };
+ * const stream = new StreamingClassifier(classifier, options);
+ * ```
+ */
 export interface StreamingOptions extends Omit<ClassifyOptions, 'batchSize'> {
   /** Sample rate of the pushed PCM (e.g. the microphone's), in Hz. */
   sampleRate: number;
 }
 
-/** One window classified while streaming. */
+/**
+ * One window classified while streaming, as `push` resolves them.
+ * @example
+ * ```ts
+ * const updates: StreamingUpdate[] = await stream.push(pcm);
+ * for (const u of updates) console.log(u.start, u.end, u.labels, u.probabilities);
+ * ```
+ */
 export interface StreamingUpdate {
   /** Start and end of the window in seconds of the stream. */
   start: number;

@@ -16,10 +16,13 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import * as core from '@instr/core';
 import { readAudioFile, readAudioFileInfo, streamAudioFile } from '@instr/dsp/node';
+import * as infer from '@instr/infer';
 import { defaultModelPath, loadClassifier, StreamingClassifier } from '@instr/infer';
 import { repoRoot, sharedDir } from '@instr/test-utils';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadClassifier as loadWebClassifier } from '../src/browser.js';
+import * as web from '../src/browser.js';
+
+const loadWebClassifier = web.loadClassifier;
 
 const pkgDir = resolve(__dirname, '..');
 const readme = readFileSync(join(pkgDir, 'README.md'), 'utf8');
@@ -178,18 +181,34 @@ describe('README.md examples', () => {
 });
 
 describe('README.md tables and claims', () => {
-  it('names every error class with its real code', () => {
+  it('names every error class with its real code, each re-exported by both entries', () => {
     const rows = tableRows(readme, '## Errors');
     expect(rows.length).toBeGreaterThanOrEqual(8);
+    const documented = new Set<string>();
+    const classOf = (m: object, name: string) =>
+      (m as Record<string, new (msg: string) => core.InstrError>)[name];
     for (const [cell] of rows) {
       const names = codeNames(cell!);
       expect(names.length % 2, cell).toBe(0); // `Class` (`CODE`) pairs
       for (let i = 0; i < names.length; i += 2) {
-        const Class = (core as unknown as Record<string, new (m: string) => core.InstrError>)[names[i]!];
+        const Class = classOf(core, names[i]!);
         expect(Class, names[i]).toBeTypeOf('function');
         expect(new Class!('x').code, names[i]).toBe(names[i + 1]);
+        expect(classOf(infer, names[i]!), `@instr/infer (Node) exports ${names[i]}`).toBe(Class);
+        expect(classOf(web, names[i]!), `@instr/infer (browser) exports ${names[i]}`).toBe(Class);
+        documented.add(names[i]!);
       }
     }
+    // …and every error class the entries re-export is in the table (the base class aside).
+    const exported = Object.keys(infer).filter((k) => k.endsWith('Error') && k !== 'InstrError');
+    expect(exported.sort()).toEqual([...documented].sort());
+    expect(
+      Object.keys(web)
+        .filter((k) => k.endsWith('Error') && k !== 'InstrError')
+        .sort(),
+    ).toEqual(exported.sort());
+    expect(infer.InstrError).toBe(core.InstrError);
+    expect(infer.createAudio).toBe(core.createAudio);
   });
 
   it('quotes the numbers of the model card and the cli README', () => {
