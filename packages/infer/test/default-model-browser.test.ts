@@ -1,16 +1,27 @@
 /**
- * The browser entry's `loadClassifier()` without a model, for real: an esbuild bundle served from
- * /dist-test/ by a static server on 127.0.0.1 whose /models/ is this package's models/ folder, in headless
- * Chromium (skipped, saying so, when /usr/bin/chromium is absent). Its probabilities must equal Node's
- * `loadClassifier()` on the same audio within 1e-5.
+ * The browser entry's `loadClassifier()` without a model, for real, in headless Chromium (skipped, saying
+ * so, when /usr/bin/chromium is absent), served by a static server on 127.0.0.1:
+ * - an esbuild bundle (which leaves `new URL('../models/default.onnx', import.meta.url)` as it is) at
+ *   /dist-test/, with /models/ mapped to this package's models/ folder;
+ * - a Vite production build of a page that imports `@instr/infer` (Vite emits the model as an asset
+ *   and rewrites the URL), at /vite/.
+ * Its probabilities must equal Node's `loadClassifier()` on the same audio within 1e-5.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAudio, Rng } from '@instr/core';
 import { encodeWav } from '@instr/dsp';
@@ -63,6 +74,7 @@ describe.skipIf(!existsSync(CHROMIUM))('loadClassifier() with no model in Chromi
   const requests: string[] = [];
   let modelMissing = false;
   const audioFiles: Record<string, string> = {};
+  let viteOut: string;
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'instr-infer-default-'));
@@ -99,7 +111,47 @@ describe.skipIf(!existsSync(CHROMIUM))('loadClassifier() with no model in Chromi
     expect(Buffer.from(js).toString('utf8')).toContain('new URL("../models/default.onnx", import.meta.url)');
     const html =
       '<!doctype html><meta charset="utf-8"><script type="module" src="/dist-test/page.js"></script><body></body>';
-    const types: Record<string, string> = { wasm: 'application/wasm', mjs: 'text/javascript' };
+    // A Vite production build of a page that imports @instr/infer from node_modules (a link to this package).
+    const app = join(tmp, 'vite-app');
+    mkdirSync(join(app, 'node_modules', '@instr'), { recursive: true });
+    symlinkSync(pkgDir, join(app, 'node_modules', '@instr', 'infer'), 'dir');
+    writeFileSync(join(app, 'index.html'), '<!doctype html><script type="module" src="./main.js"></script>');
+    writeFileSync(
+      join(app, 'main.js'),
+      [
+        "import { defaultModelUrl, loadClassifier } from '@instr/infer';",
+        "import explicit from '@instr/infer/models/default.onnx?url';",
+        'window.instr = {',
+        '  defaultModelUrl: defaultModelUrl().href,',
+        '  explicit,',
+        '  async classifyDefault(url) {',
+        '    const classifier = await loadClassifier();',
+        '    const result = await classifier.classifyBlob(await (await fetch(url)).blob());',
+        '    const { name } = classifier.describe();',
+        '    await classifier.dispose();',
+        '    return { result, name };',
+        '  },',
+        '};',
+        '',
+      ].join('\n'),
+    );
+    viteOut = join(tmp, 'vite-dist');
+    const vite = await import('vite');
+    await vite.build({
+      root: app,
+      base: '/vite/',
+      configFile: false,
+      logLevel: 'silent',
+      // Workspace packages from their TypeScript sources (the published dist has the same expression).
+      resolve: { conditions: ['instr-source', ...vite.defaultClientConditions] },
+      build: { outDir: viteOut, emptyOutDir: true, minify: false },
+    });
+    const types: Record<string, string> = {
+      '.wasm': 'application/wasm',
+      '.mjs': 'text/javascript',
+      '.js': 'text/javascript',
+      '.html': 'text/html',
+    };
     server = createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       requests.push(path);
@@ -112,9 +164,16 @@ describe.skipIf(!existsSync(CHROMIUM))('loadClassifier() with no model in Chromi
           .end(readFileSync(join(pkgDir, 'models', 'default.onnx')));
       else if (/^\/ort\/ort-wasm-simd-threaded\.(wasm|mjs)$/.test(path))
         res
-          .writeHead(200, { 'content-type': types[path.split('.').pop()!]! })
+          .writeHead(200, { 'content-type': types[extname(path)]! })
           .end(readFileSync(join(ortDist, path.slice(5))));
-      else if (audioFiles[path])
+      else if (path.startsWith('/vite/') && !path.includes('..')) {
+        const file = normalize(join(viteOut, path.slice(6) || 'index.html'));
+        if (file.startsWith(viteOut) && existsSync(file))
+          res
+            .writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' })
+            .end(readFileSync(file));
+        else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      } else if (audioFiles[path])
         res
           .writeHead(200, { 'content-type': 'application/octet-stream' })
           .end(readFileSync(audioFiles[path]!));
@@ -144,24 +203,20 @@ describe.skipIf(!existsSync(CHROMIUM))('loadClassifier() with no model in Chromi
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function openPage(): Promise<{ page: Page; errors: string[] }> {
+  async function openPage(at = '/dist-test/index.html'): Promise<{ page: Page; errors: string[] }> {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${origin}/dist-test/index.html`);
+    await page.goto(`${origin}${at}`);
     await page.waitForFunction(() => 'instr' in window, null, { timeout: 30_000 });
     return { page, errors };
   }
 
-  it('fetches ../models/default.onnx next to the bundle and matches Node within 1e-5', async () => {
-    const { page, errors } = await openPage();
+  /** Classifies every audio file with the page's `loadClassifier()` and with Node's; returns the model requests. */
+  async function compareWithNode(page: Page, label: string): Promise<string[]> {
+    const node = await loadClassifier();
+    const modelRequests: string[] = [];
     try {
-      expect(
-        await page.evaluate(
-          () => (window as never as { instr: { defaultModelUrl: string } }).instr.defaultModelUrl,
-        ),
-      ).toBe(`${origin}/models/default.onnx`);
-      const node = await loadClassifier();
       for (const [path, file] of Object.entries(audioFiles)) {
         requests.length = 0;
         const web = (await page.evaluate(
@@ -171,7 +226,7 @@ describe.skipIf(!existsSync(CHROMIUM))('loadClassifier() with no model in Chromi
             ).instr.classifyDefault(url),
           path,
         )) as { result: ClassificationResult; name: string };
-        expect(requests).toContain('/models/default.onnx');
+        modelRequests.push(...requests.filter((r) => r.endsWith('.onnx')));
         const ref = await node.classifyFile(file);
         expect(web.name).toBe(node.describe().name);
         expect(web.result.labels, path).toEqual(ref.labels);
@@ -192,10 +247,49 @@ describe.skipIf(!existsSync(CHROMIUM))('loadClassifier() with no model in Chromi
           const b = web.result.instruments.find((x) => x.code === s.code)!;
           maxDiff = Math.max(maxDiff, Math.abs(s.probability - b.probability));
         }
-        console.log(`default-model-browser.test: ${path}: max |web − node| = ${maxDiff.toExponential(2)}`);
+        console.log(
+          `default-model-browser.test (${label}): ${path}: max |web − node| = ${maxDiff.toExponential(2)}`,
+        );
         expect(maxDiff, path).toBeLessThan(1e-5);
       }
+    } finally {
       await node.dispose();
+    }
+    return modelRequests;
+  }
+
+  it('esbuild bundle: fetches ../models/default.onnx next to the bundle and matches Node within 1e-5', async () => {
+    const { page, errors } = await openPage();
+    try {
+      expect(
+        await page.evaluate(
+          () => (window as never as { instr: { defaultModelUrl: string } }).instr.defaultModelUrl,
+        ),
+      ).toBe(`${origin}/models/default.onnx`);
+      const fetched = await compareWithNode(page, 'esbuild');
+      expect(fetched).toEqual(Object.keys(audioFiles).map(() => '/models/default.onnx'));
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('Vite build: the model is emitted as an asset, found without configuration, and matches Node', async () => {
+    const assets = readdirSync(join(viteOut, 'assets')).filter((f) => f.endsWith('.onnx'));
+    // One copy, byte for byte the shipped model, reached by both defaultModelUrl() and the `?url` import.
+    expect(assets).toHaveLength(1);
+    expect(readFileSync(join(viteOut, 'assets', assets[0]!)).equals(readFileSync(defaultModelPath()))).toBe(
+      true,
+    );
+    const { page, errors } = await openPage('/vite/index.html');
+    try {
+      const urls = await page.evaluate(
+        () => (window as never as { instr: { defaultModelUrl: string; explicit: string } }).instr,
+      );
+      expect(urls.defaultModelUrl).toBe(`${origin}/vite/assets/${assets[0]}`);
+      expect(urls.explicit).toBe(`/vite/assets/${assets[0]}`);
+      const fetched = await compareWithNode(page, 'vite');
+      expect(fetched).toEqual(Object.keys(audioFiles).map(() => `/vite/assets/${assets[0]}`));
       expect(errors).toEqual([]);
     } finally {
       await page.close();
