@@ -5,7 +5,6 @@ import {
   InvalidArgumentError,
   ModelError,
   type ModelMetadata,
-  Tensor,
   toMono,
 } from '@instr/core';
 import type { InferenceSession } from 'onnxruntime-common';
@@ -163,7 +162,7 @@ export class Classifier {
       const input = new this.runtime.Tensor('float32', data, [end - start, ...inner]);
       const result = await this.session.run({ [this.metadata.io.input]: input });
       const output = result[this.metadata.io.output];
-      if (!output || output.type !== 'float32' || output.size !== (end - start) * classes) {
+      if (output?.type !== 'float32' || output.size !== (end - start) * classes) {
         throw new ModelError(
           `Model output "${this.metadata.io.output}" should be float32 [${end - start}, ${classes}], got ${output?.type} [${output?.dims}].`,
         );
