@@ -8,6 +8,13 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import * as core from '@instr/core';
+// Relative import: @instr/test-utils depends on @instr/core, so core cannot list it as a dependency.
+import {
+  codeNames,
+  type ReadmeBlock as Block,
+  readmeBlocks,
+  tableRows,
+} from '../../../tools/test-utils/readme.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const pkgDir = resolve(__dirname, '..');
@@ -15,38 +22,6 @@ const repoRoot = resolve(pkgDir, '..', '..');
 const readme = readFileSync(join(pkgDir, 'README.md'), 'utf8');
 const work = join(pkgDir, '.cache', 'readme-test');
 
-interface Block {
-  index: number;
-  line: number;
-  code: string;
-}
-
-function readmeBlocks(text: string): Block[] {
-  const blocks: Block[] = [];
-  const re = /```ts\n([\s\S]*?)```/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const line = text.slice(0, m.index).split('\n').length + 1;
-    blocks.push({ index: blocks.length, line, code: m[1]! });
-  }
-  return blocks;
-}
-
-/** Cells of the rows of the first table after `heading`, header and rule excluded. */
-function tableRows(text: string, heading: string): string[][] {
-  const start = text.indexOf(`\n${heading}\n`);
-  if (start < 0) throw new Error(`README has no "${heading}" section.`);
-  const lines = text.slice(start).split('\n');
-  const first = lines.findIndex((l) => l.startsWith('|'));
-  const rows: string[][] = [];
-  for (let i = first + 2; i < lines.length && lines[i]!.startsWith('|'); i++) {
-    // Cells split at unescaped pipes; `\|` inside a cell is a literal pipe.
-    const cells = lines[i]!.split(/(?<!\\)\|/).slice(1, -1);
-    rows.push(cells.map((c) => c.replace(/\\\|/g, '|').trim()));
-  }
-  return rows;
-}
-
-const codeNames = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
 const blocks = readmeBlocks(readme);
 const fileOf = (b: Block) => join(work, `block-${b.index}.ts`);
 

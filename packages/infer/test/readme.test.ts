@@ -19,6 +19,7 @@ import { readAudioFile, readAudioFileInfo, streamAudioFile } from '@instr/dsp/no
 import * as infer from '@instr/infer';
 import { defaultModelPath, loadClassifier, StreamingClassifier } from '@instr/infer';
 import { repoRoot, sharedDir } from '@instr/test-utils';
+import { codeNames, type ReadmeBlock as Block, readmeBlocks, tableRows } from '@instr/test-utils/readme';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as web from '../src/browser.js';
 
@@ -33,39 +34,6 @@ const DEV_CLIPS = {
   'concert.flac': 'seth814__wavfiles__Acoustic_guitar__8da75280.flac',
 };
 
-interface Block {
-  index: number;
-  line: number;
-  mode: 'run' | 'browser' | 'types';
-  code: string;
-}
-
-function readmeBlocks(text: string): Block[] {
-  const blocks: Block[] = [];
-  const re = /(?:<!--\s*readme-test:\s*(browser|types)\s*-->\s*\n)?```ts\n([\s\S]*?)```/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const line = text.slice(0, m.index + m[0].indexOf('```ts')).split('\n').length + 1;
-    blocks.push({ index: blocks.length, line, mode: (m[1] as Block['mode']) ?? 'run', code: m[2]! });
-  }
-  return blocks;
-}
-
-/** Cells of the rows of the first table after `heading`, header and rule excluded. */
-function tableRows(text: string, heading: string): string[][] {
-  const start = text.indexOf(`\n${heading}\n`);
-  if (start < 0) throw new Error(`README has no "${heading}" section.`);
-  const lines = text.slice(start).split('\n');
-  const first = lines.findIndex((l) => l.startsWith('|'));
-  const rows: string[][] = [];
-  for (let i = first + 2; i < lines.length && lines[i]!.startsWith('|'); i++) {
-    // Cells split at unescaped pipes; `\|` inside a cell is a literal pipe.
-    const cells = lines[i]!.split(/(?<!\\)\|/).slice(1, -1);
-    rows.push(cells.map((c) => c.replace(/\\\|/g, '|').trim()));
-  }
-  return rows;
-}
-
-const codeNames = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
 const blocks = readmeBlocks(readme);
 const fileOf = (b: Block) => join(work, `block-${b.index}.ts`);
 const header = (b: Block) => `// README.md, the \`\`\`ts block at line ${b.line}\n`;
