@@ -141,7 +141,13 @@ export function multipart(
   };
 }
 
-export type Health = { status: string; active: number; waiting: number; classifying: number };
+export type Health = {
+  status: string;
+  active: number;
+  waiting: number;
+  classifying: number;
+  evaluations?: { active: number; waiting: number };
+};
 
 /** Polls GET /health until `done` holds (at most ~10 s of polling). */
 export async function waitForHealth(app: FastifyInstance, done: (h: Health) => boolean): Promise<Health> {

@@ -144,4 +144,38 @@ describe('HTTP service: /ready and /evaluate off the main thread', () => {
       await app.close();
     }
   });
+
+  it('evaluations hold at most concurrency − 1 slots: a second one waits, an upload still runs', async () => {
+    const root = await dataset(40);
+    const app = await createServer({
+      model: modelPath,
+      dataRoots: [root],
+      appDir: false,
+      workers: 0,
+      concurrency: 2,
+      queueSize: 2,
+    });
+    try {
+      expect((await app.inject('/ready')).statusCode).toBe(200);
+      const first = evaluate(app);
+      const second = evaluate(app);
+      // One evaluation runs, the other waits at the evaluation gate (not in a request slot).
+      const during = await waitForHealth(app, (h) => h.active === 1 && h.evaluations?.waiting === 1);
+      expect(during).toMatchObject({ active: 1, waiting: 0, evaluations: { active: 1, waiting: 1 } });
+      const upload = await app.inject({
+        method: 'POST',
+        url: '/classify',
+        ...multipart([{ name: 'a.wav', bytes: encodeWav(clipAudio([true, false, false], 1, 91)) }]),
+      });
+      expect(upload.statusCode).toBe(200);
+      const [a, b] = await Promise.all([first, second]);
+      expect([a.statusCode, b.statusCode]).toEqual([200, 200]);
+      expect(a.json()).toEqual(b.json());
+      expect(await waitForHealth(app, (h) => h.active === 0)).toMatchObject({
+        evaluations: { active: 0, waiting: 0 },
+      });
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -43,7 +43,11 @@ export interface ServerOptions {
     /** Seconds of audio per file (default 600). */
     seconds?: number;
   };
-  /** Requests processed at once (default 2); an evaluation is one request, its files classified one at a time. */
+  /**
+   * Requests processed at once (default 2); an evaluation is one request, its files classified one at a time.
+   * Evaluations may hold at most `concurrency − 1` slots (1 when `concurrency` is 1), so uploads always keep
+   * one; further evaluations wait in their own queue (`queueSize` long) before taking a slot.
+   */
   concurrency?: number;
   /** Requests waiting for a slot before new ones get 429 (default 8). */
   queueSize?: number;
@@ -124,6 +128,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
   };
   const timeoutMs = options.timeoutMs ?? 120_000;
   const queue = new BoundedQueue(options.concurrency ?? 2, options.queueSize ?? 8);
+  // Long evaluations must not take every slot: they first pass this narrower gate.
+  const evaluations = new BoundedQueue(Math.max(1, queue.concurrency - 1), queue.queueSize);
   const registry = new ModelRegistry(options.model, options.modelsDir);
   const roots = (options.dataRoots ?? []).map((r) => resolve(r));
   const threads = options.threads ?? 1;
@@ -283,12 +289,13 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
         summary: 'Liveness',
         description:
           'Requests running (`active`, evaluations included) and queued (`waiting`), and files being decoded and ' +
-          'classified (`classifying`: uploads and files of running evaluations). Answers during big ' +
+          'classified (`classifying`: uploads and files of running evaluations); `evaluations`: evaluations ' +
+          'holding or waiting for their gate (at most concurrency − 1 run). Answers during big ' +
           'classifications and evaluations: that work runs on worker threads.',
         tags: ['service'],
       },
     },
-    async () => ({ status: 'ok', ...queue.stats, classifying }),
+    async () => ({ status: 'ok', ...queue.stats, classifying, evaluations: evaluations.stats }),
   );
   app.get(
     '/ready',
@@ -635,62 +642,76 @@ export async function createServer(options: ServerOptions = {}): Promise<Fastify
     async (request) => {
       const body = request.body;
       const path = await datasetPath(body.dataset);
-      return await runBounded(
-        queue,
-        async (signal) => {
-          const items = await loadEvalDataset(path);
-          // A manifest may list absolute or `../` paths: every audio file must resolve inside the roots too.
-          for (const item of items) await fileInsideRoots(item.file, body.dataset);
-          const entry = await registry.entry(body.model ?? 'default');
-          // Loading fails the request (500 MODEL), as before; a file that fails is skipped.
-          await ensureLoaded(entry.path);
-          // Each file is read, decoded, turned into features and classified on a worker thread, one at a
-          // time (this request holds one slot); the main thread only gathers the scores and the metrics.
-          // The evaluation stops before its next file once the timeout has answered 504.
-          const model = {
-            instruments: InstrumentSet.fromJSON(entry.metadata.instruments),
-            metadata: entry.metadata,
-            classifyFile: async (file: string, o: ClassifyOptions): Promise<ClassificationResult> => {
-              classifying++;
-              let r: ClassifyTaskResult;
-              try {
-                r = await runTask({ kind: 'file', path: file, model: entry.path, options: o, threads });
-              } finally {
-                classifying--;
-              }
-              if (!r.ok) throw new EvaluatedFileError(r.message);
-              return r.result;
-            },
-          };
-          const r = await evaluateDataset(
-            model,
-            items,
-            {
-              ...(body.thresholds !== undefined ? { threshold: body.thresholds } : {}),
-              ...(body.aggregation ? { aggregation: body.aggregation } : {}),
-              ignoreUnknownLabels: body.ignoreUnknownLabels,
-            },
-            // Per-file errors skip the file (as `instr eval`); a dead worker or shutdown ends the request.
-            { signal, fatal: (e) => !(e instanceof EvaluatedFileError) },
-          );
-          const ev = r.evaluation;
-          const rootOf = (f: string) => {
-            const root = roots.find((x) => !relative(x, f).startsWith('..'));
-            return root ? relative(root, f) : f;
-          };
-          return {
-            dataset: body.dataset,
-            model: entry.metadata.name,
-            files: ev.numExamples,
-            skipped: r.files.filter((f) => f.error).map((f) => ({ file: rootOf(f.file), error: f.error })),
-            thresholds: ev.thresholds,
-            summary: ev.summary,
-            perClass: ev.perClass,
-          };
-        },
-        timeoutMs,
-        'Evaluation',
-      );
+      // The evaluation gate is held until the work itself ends (past a 504 too, like the slot).
+      const releaseGate = await evaluations.acquire();
+      let started = false;
+      try {
+        return await runBounded(
+          queue,
+          async (signal) => {
+            started = true;
+            try {
+              const items = await loadEvalDataset(path);
+              // A manifest may list absolute or `../` paths: every audio file must resolve inside the roots too.
+              for (const item of items) await fileInsideRoots(item.file, body.dataset);
+              const entry = await registry.entry(body.model ?? 'default');
+              // Loading fails the request (500 MODEL), as before; a file that fails is skipped.
+              await ensureLoaded(entry.path);
+              // Each file is read, decoded, turned into features and classified on a worker thread, one at a
+              // time (this request holds one slot); the main thread only gathers the scores and the metrics.
+              // The evaluation stops before its next file once the timeout has answered 504.
+              const model = {
+                instruments: InstrumentSet.fromJSON(entry.metadata.instruments),
+                metadata: entry.metadata,
+                classifyFile: async (file: string, o: ClassifyOptions): Promise<ClassificationResult> => {
+                  classifying++;
+                  let r: ClassifyTaskResult;
+                  try {
+                    r = await runTask({ kind: 'file', path: file, model: entry.path, options: o, threads });
+                  } finally {
+                    classifying--;
+                  }
+                  if (!r.ok) throw new EvaluatedFileError(r.message);
+                  return r.result;
+                },
+              };
+              const r = await evaluateDataset(
+                model,
+                items,
+                {
+                  ...(body.thresholds !== undefined ? { threshold: body.thresholds } : {}),
+                  ...(body.aggregation ? { aggregation: body.aggregation } : {}),
+                  ignoreUnknownLabels: body.ignoreUnknownLabels,
+                },
+                // Per-file errors skip the file (as `instr eval`); a dead worker or shutdown ends the request.
+                { signal, fatal: (e) => !(e instanceof EvaluatedFileError) },
+              );
+              const ev = r.evaluation;
+              const rootOf = (f: string) => {
+                const root = roots.find((x) => !relative(x, f).startsWith('..'));
+                return root ? relative(root, f) : f;
+              };
+              return {
+                dataset: body.dataset,
+                model: entry.metadata.name,
+                files: ev.numExamples,
+                skipped: r.files
+                  .filter((f) => f.error)
+                  .map((f) => ({ file: rootOf(f.file), error: f.error })),
+                thresholds: ev.thresholds,
+                summary: ev.summary,
+                perClass: ev.perClass,
+              };
+            } finally {
+              releaseGate();
+            }
+          },
+          timeoutMs,
+          'Evaluation',
+        );
+      } finally {
+        if (!started) releaseGate();
+      }
     },
   );
 
