@@ -27,3 +27,17 @@ export function librosaFixture(name: string): Tensor {
     readFileSync(sharedPath('fixtures', 'librosa', name.endsWith('.npy') ? name : `${name}.npy`)),
   );
 }
+
+/**
+ * Launch arguments of the browser tests (Debian's `/usr/bin/chromium` through playwright-core): headless as
+ * root, and no background traffic, which this machine's closed network would refuse.
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];

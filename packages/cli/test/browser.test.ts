@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { sharedPath } from '@instr/test-utils';
+import { CHROMIUM_ARGS, sharedPath } from '@instr/test-utils';
 import { loadClassifier } from '@instr/infer';
 import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
@@ -31,14 +31,7 @@ describe.skipIf(!existsSync(CHROMIUM))('browser app (Chromium, onnxruntime-web)'
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--use-fake-device-for-media-stream',
-        '--use-fake-ui-for-media-stream',
-      ],
+      args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
     });
     clips = await writeClips(tempDir('instr-app-'), 4, 2);
     mkdirSync(artifacts, { recursive: true });

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
+import { CHROMIUM_ARGS } from '@instr/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM } from '../bench/spectral-browser.js';
 import { decodeAudio, encodeWav, integratedLoudness, logMelSpectrogram, resample } from '../src/index.js';
@@ -112,7 +113,7 @@ describe.skipIf(!CHROMIUM)(
       const { chromium } = await import('playwright-core');
       const browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+        args: [...CHROMIUM_ARGS],
       });
       let got: Record<string, Record<string, unknown>>;
       try {

@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { createAudio, Rng } from '@instr/core';
 import { encodeWav } from '@instr/dsp';
 import { type ClassificationResult, defaultModelPath, defaultModelUrl, loadClassifier } from '@instr/infer';
-import { sharedDir } from '@instr/test-utils';
+import { CHROMIUM_ARGS, sharedDir } from '@instr/test-utils';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -185,15 +185,7 @@ describe.skipIf(!existsSync(CHROMIUM))('loadClassifier() with no model in Chromi
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: [...CHROMIUM_ARGS],
     });
   });
 

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CHROMIUM_ARGS } from '@instr/test-utils';
 import { describe, expect, it } from 'vitest';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -38,13 +39,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the main entry in a real browser', () =>
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--allow-file-access-from-files',
-      ],
+      args: [...CHROMIUM_ARGS, '--allow-file-access-from-files'],
     });
     try {
       const page = await browser.newPage();

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM_ARGS } from '@instr/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   bootstrap,
@@ -71,7 +72,7 @@ describe.skipIf(!existsSync(CHROMIUM))('report in headless Chromium', () => {
     await writeReport(htmlPath, ev, options);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      args: [...CHROMIUM_ARGS],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

@@ -48,6 +48,16 @@ function weights(dir: string) {
   return decodeCheckpoint(new Uint8Array(readFileSync(join(dir, 'last.ckpt'))));
 }
 
+/** Largest absolute difference between the same tensors of two checkpoints. */
+function maxWeightDiff(a: ReturnType<typeof weights>, b: ReturnType<typeof weights>): number {
+  let max = 0;
+  for (const [name, t] of a.tensors) {
+    const u = b.tensors.get(name)!;
+    for (let i = 0; i < t.size; i++) max = Math.max(max, Math.abs(Number(t.data[i]) - Number(u.data[i])));
+  }
+  return max;
+}
+
 describe('train(): resumable after SIGKILL', () => {
   it('kill mid-epoch (after the head warm-up), resume: same final weights as an uninterrupted run', async () => {
     const a = mkdtempSync(join(tmpdir(), 'instr-train-a-'));
@@ -68,13 +78,7 @@ describe('train(): resumable after SIGKILL', () => {
     const wb = weights(b);
     expect(wb.step).toBe(wa.step);
     expect(wa.step).toBe(36);
-    let maxDiff = 0;
-    for (const [name, t] of wa.tensors) {
-      const u = wb.tensors.get(name)!;
-      for (let i = 0; i < t.size; i++)
-        maxDiff = Math.max(maxDiff, Math.abs((t.data[i] as number) - (u.data[i] as number)));
-    }
-    expect(maxDiff).toBe(0);
+    expect(maxWeightDiff(wa, wb)).toBe(0);
     // logs were truncated to the checkpoint and continued: one line per step, one per epoch
     expect(stepsLogged(b)).toBe(36);
     const csv = readFileSync(join(b, 'metrics.csv'), 'utf8').trim().split('\n');
@@ -98,13 +102,7 @@ describe('train(): gradient accumulation', () => {
     const wb = weights(b);
     expect(wa.step).toBe(12);
     expect(wb.step).toBe(12);
-    let maxDiff = 0;
-    for (const [name, t] of wa.tensors) {
-      const u = wb.tensors.get(name)!;
-      for (let i = 0; i < t.size; i++)
-        maxDiff = Math.max(maxDiff, Math.abs(Number(t.data[i]) - Number(u.data[i])));
-    }
-    expect(maxDiff).toBe(0);
+    expect(maxWeightDiff(wa, wb)).toBe(0);
     expect(stepsLogged(b)).toBe(36);
   }, 120_000);
 });
@@ -202,13 +200,7 @@ describe('train(): batch mixup', () => {
     const wb = weights(b);
     expect(wa.step).toBe(36);
     expect(wb.step).toBe(36);
-    let maxDiff = 0;
-    for (const [name, t] of wa.tensors) {
-      const u = wb.tensors.get(name)!;
-      for (let i = 0; i < t.size; i++)
-        maxDiff = Math.max(maxDiff, Math.abs(Number(t.data[i]) - Number(u.data[i])));
-    }
-    expect(maxDiff).toBe(0);
+    expect(maxWeightDiff(wa, wb)).toBe(0);
     expect(readFileSync(join(a, 'metrics.csv'), 'utf8')).toBe(readFileSync(join(b, 'metrics.csv'), 'utf8'));
     const runJson = JSON.parse(readFileSync(join(a, 'run.json'), 'utf8'));
     expect(runJson.mixup).toEqual({ alpha: 0.4, p: 0.5, labels: 'mix' });
